@@ -31,6 +31,8 @@ struct fg_child {
 	int stderr_fd;	/* read end of the child's stderr pipe, O_NONBLOCK */
 	size_t sockbuf;	/* SO_SNDBUF/SO_RCVBUF the kernel granted (min of both ends) */
 	char name[64];	/* basename of argv[0], for log subjects */
+	bool reaped;	/* fg_child_reap/fg_child_stop collected it */
+	int status;	/* its wait status once reaped */
 };
 
 struct fg_spawn_opts {
@@ -86,6 +88,7 @@ void fg_lines_feed(struct fg_lines *lb, const char *p, size_t n,
 
 struct fg_session;
 struct fg_req;
+struct fg_buf;
 
 /* Caller identity carried in every request header. */
 struct fg_ctx {
@@ -142,6 +145,8 @@ const struct fg_info *fg_session_info(const struct fg_session *s);
 int fg_session_fd(const struct fg_session *s);
 bool fg_session_is_broken(const struct fg_session *s);
 size_t fg_session_inflight(const struct fg_session *s);
+/* Why the session broke (the line broken_cb got), or NULL if it did not. */
+const char *fg_session_why(const struct fg_session *s);
 
 /* The fd is readable: receive and dispatch every reply available. Returns
  * 0, or a negative errno if the session broke (broken_cb was called). */
@@ -186,6 +191,7 @@ struct fg_reply {
 	struct fuse_statfs_out statfs;
 	struct fuse_getxattr_out xattr;
 	struct fuse_lk_out lk;
+	struct fg_buf *buf;	/* internal: the receive buffer (fg_reply_keep) */
 };
 
 /*
@@ -284,6 +290,10 @@ struct fg_dirent {
 	const char *name;
 	size_t name_len;
 	bool has_entry;		/* READDIRPLUS */
+	/* READDIRPLUS: this entry's lookup was counted in the ledger (nodeid
+	 * not 0 or 1, name not "." or ".."; the kernel counts the same).
+	 * Only counted entries may be given to fg_forget. */
+	bool counted;
 	struct fuse_entry_out entry;
 };
 /* Cursor over a READDIR(PLUS) payload. */

@@ -1,0 +1,271 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * A 9P connection: framing its input, its tag table, its output queue and
+ * backpressure, and its end. A connection is read only while it has fewer
+ * requests in flight than --max-requests and less queued output than the
+ * bound; a bad frame closes it with a log line. It is never freed inside its
+ * own callback: gw_conn_close() marks it and the reaper (gw_main.c) frees it.
+ * It does not interpret messages; gw_dispatch.c does.
+ */
+#include <errno.h>
+#include <event2/buffer.h>
+#include <event2/event.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "gw_int.h"
+
+static void read_cb(evutil_socket_t fd, short what, void *arg);
+static void write_cb(evutil_socket_t fd, short what, void *arg);
+
+void
+gw_conn_warn_once(struct gw_conn *c, unsigned cause, const char *fmt, ...)
+{
+	char line[512];
+	va_list ap;
+
+	if (c->warned & cause)
+		return;
+	c->warned |= cause;
+	va_start(ap, fmt);
+	vsnprintf(line, sizeof(line), fmt, ap);
+	va_end(ap);
+	log_warn("%s: %s", c->subject, line);
+}
+
+int
+gw_conn_new(struct gw_server *srv, int in_fd, int out_fd, const char *peer,
+    bool stdio)
+{
+	struct gw_conn *c = calloc(1, sizeof(*c));
+
+	if (!c)
+		return -ENOMEM;
+	c->srv = srv;
+	c->id = ++srv->next_conn_id;
+	snprintf(c->subject, sizeof(c->subject), "conn %u (%s)", c->id, peer);
+	c->in_fd = in_fd;
+	c->out_fd = out_fd;
+	c->stdio = stdio;
+	c->msize = srv->opts->msize;
+	c->in = evbuffer_new();
+	c->out = evbuffer_new();
+	c->rd_ev = event_new(srv->base, in_fd, EV_READ | EV_PERSIST, read_cb, c);
+	c->wr_ev = event_new(srv->base, out_fd, EV_WRITE | EV_PERSIST, write_cb,
+	    c);
+	if (!c->in || !c->out || !c->rd_ev || !c->wr_ev) {
+		if (c->in)
+			evbuffer_free(c->in);
+		if (c->out)
+			evbuffer_free(c->out);
+		if (c->rd_ev)
+			event_free(c->rd_ev);
+		if (c->wr_ev)
+			event_free(c->wr_ev);
+		free(c);
+		return -ENOMEM;
+	}
+	c->next = srv->conns;
+	srv->conns = c;
+	srv->nconns++;
+	log_info("%s: connected", c->subject);
+	gw_conn_check_reading(c);
+	return 0;
+}
+
+void
+gw_conn_close(struct gw_conn *c, const char *why)
+{
+	if (c->state == GW_CONN_CLOSING)
+		return;
+	c->state = GW_CONN_CLOSING;
+	log_info("%s: closed: %s", c->subject, why);
+	event_del(c->rd_ev);
+	event_del(c->wr_ev);
+	c->reading = false;
+	gw_schedule_reap(c->srv);
+}
+
+struct gw_req *
+gw_conn_find_req(struct gw_conn *c, uint16_t tag)
+{
+	for (struct gw_req *r = c->tags[tag & 255]; r; r = r->hnext)
+		if (r->tag == tag)
+			return r;
+	return NULL;
+}
+
+void
+gw_conn_req_ended(struct gw_conn *c, struct gw_req *r)
+{
+	struct gw_req **pp = &c->tags[r->tag & 255];
+
+	while (*pp && *pp != r)
+		pp = &(*pp)->hnext;
+	if (*pp)
+		*pp = r->hnext;
+	if (r->aprev) {
+		*r->aprev = r->anext;
+		if (r->anext)
+			r->anext->aprev = r->aprev;
+	}
+	c->nreqs--;
+	if (c->srv->stopping)
+		gw_schedule_reap(c->srv);	/* re-checks the shutdown */
+	if (r->fid)
+		gw_fid_put(c, r->fid);
+	if (r->newfid)
+		gw_fid_put(c, r->newfid);
+	gw_conn_check_reading(c);
+}
+
+void
+gw_conn_check_reading(struct gw_conn *c)
+{
+	struct gw_server *srv = c->srv;
+	bool want = c->state == GW_CONN_OPEN && !srv->stopping &&
+	    c->nreqs < srv->opts->max_requests &&
+	    evbuffer_get_length(c->out) <= srv->opts->output_bound &&
+	    !c->version_wait;
+
+	if (want == c->reading)
+		return;
+	c->reading = want;
+	if (want) {
+		event_add(c->rd_ev, NULL);
+		/* Frames may already be buffered. */
+		event_active(c->rd_ev, EV_READ, 0);
+	} else {
+		event_del(c->rd_ev);
+	}
+}
+
+void
+gw_conn_queue(struct gw_conn *c, const void *p, size_t len)
+{
+	if (c->state != GW_CONN_OPEN)
+		return;
+	if (len)
+		evbuffer_add(c->out, p, len);
+	if (evbuffer_get_length(c->out))
+		event_add(c->wr_ev, NULL);
+}
+
+static void
+write_cb(evutil_socket_t fd, short what, void *arg)
+{
+	struct gw_conn *c = arg;
+
+	(void)what;
+	while (evbuffer_get_length(c->out)) {
+		int n = evbuffer_write(c->out, fd);
+		if (n < 0) {
+			if (errno == EAGAIN || errno == EINTR)
+				break;
+			gw_conn_close(c, strerror(errno));
+			return;
+		}
+		if (n == 0)
+			break;
+	}
+	if (!evbuffer_get_length(c->out))
+		event_del(c->wr_ev);
+	gw_conn_check_reading(c);
+}
+
+/* Take whole frames off the input buffer while the connection may read. */
+static void
+drain_frames(struct gw_conn *c)
+{
+	unsigned char hdr[4];
+
+	while (c->reading && c->state == GW_CONN_OPEN &&
+	    evbuffer_get_length(c->in) >= 4) {
+		evbuffer_copyout(c->in, hdr, 4);
+		uint32_t size = p9_frame_size(hdr);
+		if (size < P9_HDRSZ || size > c->msize) {
+			char why[128];
+			snprintf(why, sizeof(why),
+			    "bad frame: size %u, must be %u..%u (msize)", size,
+			    P9_HDRSZ, c->msize);
+			gw_conn_close(c, why);
+			return;
+		}
+		if (evbuffer_get_length(c->in) < size)
+			return;
+		void *frame = malloc(size);
+		if (!frame) {
+			gw_conn_close(c, "out of memory");
+			return;
+		}
+		evbuffer_remove(c->in, frame, size);
+		gw_dispatch_frame(c, frame, size);
+		gw_conn_check_reading(c);
+	}
+}
+
+static void
+read_cb(evutil_socket_t fd, short what, void *arg)
+{
+	struct gw_conn *c = arg;
+	int n;
+
+	(void)what;
+	if (c->state != GW_CONN_OPEN || !c->reading)
+		return;
+	/* Consume buffered frames first: a paused connection resumes here. */
+	drain_frames(c);
+	if (!c->reading || c->state != GW_CONN_OPEN)
+		goto out;
+	n = evbuffer_read(c->in, fd, (int)(c->msize + 4096));
+	if (n == 0) {
+		gw_conn_close(c, evbuffer_get_length(c->in) ?
+		    "peer closed mid-frame" : "peer closed");
+		goto out;
+	}
+	if (n < 0) {
+		if (errno != EAGAIN && errno != EINTR)
+			gw_conn_close(c, strerror(errno));
+		goto out;
+	}
+	drain_frames(c);
+out:
+	fg_session_flush(c->srv->fs);
+}
+
+/* Called by the reaper: end everything the connection still holds. */
+void
+gw_conn_free(struct gw_conn *c)
+{
+	struct gw_server *srv = c->srv;
+
+	while (c->all) {
+		struct gw_req *t = c->all->flush_target ? c->all->flush_target :
+		    c->all;
+		gw_flush_cancel(t);
+		gw_req_drop(t);
+	}
+	gw_fid_clunk_all(c);
+	for (struct gw_conn **pp = &srv->conns; *pp; pp = &(*pp)->next) {
+		if (*pp == c) {
+			*pp = c->next;
+			break;
+		}
+	}
+	srv->nconns--;
+	event_free(c->rd_ev);
+	event_free(c->wr_ev);
+	evbuffer_free(c->in);
+	evbuffer_free(c->out);
+	if (c->in_fd >= 0)
+		close(c->in_fd);
+	if (c->out_fd >= 0 && c->out_fd != c->in_fd)
+		close(c->out_fd);
+	bool stdio = c->stdio;
+	free(c);
+	if (stdio)
+		gw_shutdown(srv, "the stdio connection ended");
+}
