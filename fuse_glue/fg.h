@@ -27,7 +27,9 @@
 struct fg_child {
 	pid_t pid;
 	int pidfd;	/* readable when the child has exited; -1 if unsupported */
-	int fuse_fd;	/* our end of the SEQPACKET pair, O_NONBLOCK|O_CLOEXEC */
+	/* our end of the SEQPACKET pair, O_NONBLOCK|O_CLOEXEC. Set it to -1
+	 * when handing it to fg_session_new (the session then closes it). */
+	int fuse_fd;
 	int stderr_fd;	/* read end of the child's stderr pipe, O_NONBLOCK */
 	size_t sockbuf;	/* SO_SNDBUF/SO_RCVBUF the kernel granted (min of both ends) */
 	char name[64];	/* basename of argv[0], for log subjects */
@@ -45,8 +47,12 @@ struct fg_spawn_opts {
 /*
  * Create the socketpair, size its buffers, fork and exec opts->argv in the
  * child with "{}" replaced by "/dev/fd/N" (appended when no "{}" is given).
- * The child gets stdin from /dev/null, stderr into a pipe, its FUSE fd, its
- * own session, PR_SET_PDEATHSIG(SIGKILL) and nothing else open.
+ * The child gets stdin from /dev/null, stdout and stderr into one pipe
+ * (stderr_fd; a closed fd 1 would be reused by the child's next open), its
+ * FUSE fd as fd 3 ("/dev/fd/3"), its own session, default signal
+ * dispositions, PR_SET_PDEATHSIG(SIGKILL) and nothing else open. Both
+ * socket ends ask for opts->sockbuf (SO_*BUFFORCE when privileged, else
+ * capped by net.core.[rw]mem_max); child->sockbuf is the least granted.
  * Returns 0, or a negative errno with a one-line reason in err ("sshfs: not
  * found in PATH", "exec /x: Permission denied"). An exec failure is detected
  * before returning (a CLOEXEC status pipe).
@@ -62,8 +68,10 @@ int fg_child_reap(struct fg_child *child, int *status);
 
 /*
  * Stop the child: wait up to grace_ms for it to exit by itself (after
- * DESTROY and close), then SIGTERM, wait grace_ms, then SIGKILL; reap it and
- * close its fds. Blocking (poll on the pidfd). Returns the wait status.
+ * DESTROY and close), then SIGTERM, wait grace_ms, then SIGKILL; then
+ * SIGKILL whatever is left of its process group (ssh under sshfs), reap it
+ * and close pidfd, stderr_fd and fuse_fd (if still >= 0). Blocking (poll on
+ * the pidfd). Returns the wait status (also when it was reaped before).
  */
 int fg_child_stop(struct fg_child *child, int grace_ms);
 
@@ -109,10 +117,13 @@ struct fg_info {
 
 struct fg_hooks {
 	/* The session broke (EOF, ECONNRESET, malformed reply); reason is one
-	 * line. Called once. Every pending request has already got -EIO. */
+	 * line. Called once. Every pending request has already got -EIO.
+	 * Notifications from the backend (unique 0) are not errors: they are
+	 * ignored, as this side keeps no cache to invalidate. */
 	void (*broken_cb)(void *arg, const char *reason);
 	/* Please call fg_session_on_timer() in about ms milliseconds
-	 * (interrupt resend after EAGAIN). A later call replaces an earlier. */
+	 * (interrupt resend after EAGAIN; 0 ms: a send failed and the session
+	 * breaks on the next turn). A later call replaces an earlier. */
 	void (*timer_cb)(void *arg, unsigned ms);
 	/* Output is queued: poll for writable and call fg_session_on_writable. */
 	void (*want_write_cb)(void *arg, bool want);
@@ -122,21 +133,37 @@ struct fg_hooks {
 
 /*
  * Take ownership of fd (SEQPACKET, non-blocking) and build a session.
- * sockbuf is what the kernel granted (fg_child.sockbuf); it caps max_write.
+ * sockbuf is what the kernel granted (fg_child.sockbuf; 0: read SO_SNDBUF
+ * of fd); no message longer than sockbuf - 32 is sent, and max_write
+ * leaves 4 KiB of it for headers. hooks (and each member) may be NULL; the
+ * struct is copied. Callbacks run only inside fg_session_on_readable,
+ * _on_writable, _on_timer and fg_session_free (done callbacks); never
+ * inside fg_submit. A session must not be freed from its own callback.
  * Returns NULL only on ENOMEM.
  */
 struct fg_session *fg_session_new(int fd, size_t sockbuf,
     const struct fg_hooks *hooks, void *arg);
 
 /*
- * Send FUSE_INIT (7.31+, ASYNC_READ, BIG_WRITES, MAX_PAGES with max_write
- * up to want_max_write (≤ 1 MiB and ≤ what sockbuf allows), ATOMIC_O_TRUNC,
- * DO_READDIRPLUS, POSIX_LOCKS, FLOCK_LOCKS, DONT_MASK, EXPORT_SUPPORT, ...;
- * never splice) and wait for the reply, polling the fd and the child's
+ * Send FUSE_INIT and wait for the reply, polling the fd and the child's
  * pidfd (may be -1) up to timeout_ms. Blocking: call before the event loop.
- * Returns 0, or negative errno with a reason in err ("no reply to FUSE_INIT
- * within 10000 ms", "exited with status 1 before answering FUSE_INIT",
- * "refused FUSE_INIT: Protocol error").
+ * We send 7.FUSE_KERNEL_MINOR_VERSION (<linux/fuse.h>, 7.38 on Debian 12)
+ * and use the smaller minor; the backend must answer 7.19 or later (libfuse
+ * 2.9+, libfuse3, go-fuse do). Offered: ASYNC_READ, POSIX_LOCKS,
+ * FLOCK_LOCKS, ATOMIC_O_TRUNC, EXPORT_SUPPORT, BIG_WRITES, MAX_PAGES,
+ * DONT_MASK, DO_READDIRPLUS, PARALLEL_DIROPS, HANDLE_KILLPRIV (we never
+ * send the suid-clearing SETATTR a kernel would); never splice, no caching
+ * flags, no INIT_EXT. max_write is offered as min(want_max_write or 1 MiB,
+ * 1 MiB, sockbuf - 32 - 4096) rounded down to 4 KiB, and becomes what the
+ * backend answers within that (at least 4096). Reads, READDIR sizes and
+ * WRITE data are limited to max_write.
+ * Returns 0, or negative errno with a reason in err (to be prefixed with
+ * the program's name): -ETIMEDOUT "no reply to FUSE_INIT within 10000 ms";
+ * -EIO "exited with status 1 before answering FUSE_INIT", "closed the FUSE
+ * connection before answering FUSE_INIT", "bad answer to FUSE_INIT: ...";
+ * -EPROTO "refused FUSE_INIT: Protocol error", "answered FUSE_INIT with
+ * protocol 7.18, need 7.19 or later". On failure the session is broken (no
+ * broken_cb; the reason is in err) and only fg_session_free remains.
  */
 int fg_session_init(struct fg_session *s, uint32_t want_max_write,
     int pidfd, int timeout_ms, char *err, size_t err_len);
@@ -160,8 +187,10 @@ void fg_session_flush(struct fg_session *s);
 
 /*
  * Shut down: fail every pending request with -EIO (their done callbacks
- * run), FORGET every outstanding lookup, send FUSE_DESTROY, close the fd.
- * Frees s.
+ * run; submits from them get -EIO), FORGET every outstanding lookup, send
+ * FUSE_DESTROY (waiting at most 1 s for queued output to go), close the fd.
+ * After a break or a failed INIT nothing is sent. Frees s; kept reply
+ * buffers stay valid until released. NULL is a no-op.
  */
 void fg_session_free(struct fg_session *s);
 
@@ -206,7 +235,12 @@ void fg_buf_release(void *handle);
  * Called exactly once per submitted request that is not detached: with the
  * reply, or with error -EIO if the session broke. req is invalid afterwards.
  * Entry replies (LOOKUP, CREATE, MKNOD, MKDIR, SYMLINK, LINK and each
- * READDIRPLUS entry with a nodeid) have already been counted in the ledger.
+ * READDIRPLUS entry with a nodeid) have already been counted in the ledger,
+ * except nodeid 1 (the root is never counted nor forgotten) and READDIRPLUS
+ * "." and ".." (see fg_dirent.counted). An entry reply with nodeid 0 comes
+ * as error -ENOENT for LOOKUP (a negative entry) and -EIO otherwise (as the
+ * kernel does). -ENOMEM: the lookup could not be recorded and was given
+ * back at once (a CREATE's handle released).
  */
 typedef void fg_done_fn(struct fg_req *req, const struct fg_reply *rep,
     void *arg);
@@ -229,9 +263,18 @@ struct fg_op {
 };
 
 /*
- * Submit a request. On success *reqp (may be NULL) is the request, valid
- * until done runs. Returns 0, -ENOMEM, -EIO if the session is broken (done is
- * then NOT called), -EMSGSIZE if it exceeds max_write/sockbuf.
+ * Submit a request. op->in must hold the whole current struct of the opcode
+ * (sizeof(struct fuse_*_in)); the session sends the prefix the negotiated
+ * protocol has (e.g. 8 bytes of fuse_setxattr_in without SETXATTR_EXT).
+ * Names must be 1+ bytes without NUL, and are required exactly for the
+ * opcodes that carry them; data only for WRITE and SETXATTR. done may be
+ * NULL (the reply is then dropped). On success *reqp (may be NULL) is the
+ * request, valid until done runs. Returns 0; -ENOMEM; -EIO if the session
+ * is broken or closing (done is then NOT called); -EINVAL for a malformed
+ * op, an opcode the session sends itself (INIT, FORGET, BATCH_FORGET,
+ * INTERRUPT, DESTROY) or one it does not know, or before INIT completed;
+ * -EMSGSIZE if it exceeds max_write (READ/READDIR size, WRITE data), the
+ * receive buffer (GETXATTR/LISTXATTR size) or the socket buffer.
  */
 int fg_submit(struct fg_session *s, const struct fg_op *op, fg_done_fn *done,
     void *arg, struct fg_req **reqp);
@@ -240,14 +283,19 @@ int fg_submit(struct fg_session *s, const struct fg_op *op, fg_done_fn *done,
  * Ask the backend to interrupt req (FUSE_INTERRUPT, unique | 1). At most one
  * outstanding; EAGAIN from the backend makes the session resend it later
  * while req is in flight; ENOSYS turns interrupts off for the session.
- * Returns 0, or -ENOSYS if interrupts are off (nothing sent).
+ * A backend may answer nothing at all (libfuse without an interrupt
+ * handler): req then simply completes. A later call for the same req sends
+ * nothing. Returns 0, -ENOSYS if interrupts are off (nothing sent), or
+ * -ENOMEM.
  */
 int fg_interrupt(struct fg_req *req);
 
 /*
- * The caller no longer wants req's reply: done will not be called. When the
- * reply comes, the session undoes its effects itself: an entry is FORGOTTEN,
- * an OPEN/CREATE handle RELEASEd, an OPENDIR handle RELEASEDIRed.
+ * The caller no longer wants req's reply: done will not be called, and req
+ * must not be used again. When the reply comes, the session undoes its
+ * effects itself: an entry is FORGOTTEN (READDIRPLUS: every counted one),
+ * an OPEN/CREATE handle RELEASEd (with the open flags of the request), an
+ * OPENDIR handle RELEASEDIRed. Detach at most once, never inside req's done.
  */
 void fg_req_detach(struct fg_req *req);
 
@@ -275,9 +323,10 @@ int fg_release(struct fg_session *s, uint64_t nodeid, uint64_t fh, bool dir,
 uint64_t fg_nlookup(const struct fg_session *s, uint64_t nodeid);
 /* Total nodes with outstanding lookups (for tests and shutdown). */
 size_t fg_nlookup_nodes(const struct fg_session *s);
-/* Drop n lookups of nodeid (n ≤ what is held; 0 means all). The FORGET is
- * batched (BATCH_FORGET) and goes out on fg_session_flush. nodeid 1 (root) is
- * never forgotten. */
+/* Drop n lookups of nodeid (n ≤ what is held, asserted; 0 means all). The
+ * FORGET is batched (BATCH_FORGET, or FORGET for one node) and goes out on
+ * fg_session_flush, or at once when 256 are waiting. nodeid 1 (root) and 0
+ * are no-ops. */
 void fg_forget(struct fg_session *s, uint64_t nodeid, uint64_t n);
 
 /* --------------------------------------------------------------- dirents */
@@ -296,7 +345,10 @@ struct fg_dirent {
 	bool counted;
 	struct fuse_entry_out entry;
 };
-/* Cursor over a READDIR(PLUS) payload. */
+/* Cursor over a READDIR(PLUS) payload (the one place that walks dirents).
+ * A record is 8-byte aligned; the padding of the last one may be missing.
+ * Malformed: a fixed part cut short, namelen 0, over 1024 or past the end,
+ * a '/' or NUL in the name. */
 struct fg_dirent_cur {
 	const unsigned char *p, *end;
 	bool plus;

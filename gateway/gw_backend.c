@@ -142,6 +142,31 @@ child_cb(evutil_socket_t fd, short what, void *arg)
 	    srv->child.name, (int)srv->child.pid, desc);
 }
 
+int
+gw_backend_attach(struct gw_server *srv, int fd, size_t sockbuf)
+{
+	srv->fs = fg_session_new(fd, sockbuf, &hooks, srv);
+	if (!srv->fs)
+		return -ENOMEM;
+	srv->fg_rd_ev = event_new(srv->base, fd, EV_READ | EV_PERSIST,
+	    fg_read_cb, srv);
+	srv->fg_wr_ev = event_new(srv->base, fd, EV_WRITE | EV_PERSIST,
+	    fg_write_cb, srv);
+	srv->fg_timer_ev = evtimer_new(srv->base, fg_timer_cb, srv);
+	if (!srv->fg_rd_ev || !srv->fg_wr_ev || !srv->fg_timer_ev)
+		return -ENOMEM;
+	return 0;
+}
+
+void
+gw_backend_ready(struct gw_server *srv)
+{
+	srv->info = fg_session_info(srv->fs);
+	srv->chunk = srv->opts->chunk < srv->info->max_write ?
+	    srv->opts->chunk : srv->info->max_write;
+	event_add(srv->fg_rd_ev, NULL);
+}
+
 /* The built-in backend's path: $NINEGATE_PASSTHROUGH, beside this binary
  * (installed, or in the build tree), or the libexec directory. */
 static void
@@ -219,9 +244,7 @@ gw_backend_start(struct gw_server *srv)
 	if (fg_spawn(&so, &srv->child, err, sizeof(err)) < 0)
 		fatal("backend: %s", err);
 	srv->have_child = true;
-	srv->fs = fg_session_new(srv->child.fuse_fd, srv->child.sockbuf, &hooks,
-	    srv);
-	if (!srv->fs)
+	if (gw_backend_attach(srv, srv->child.fuse_fd, srv->child.sockbuf) < 0)
 		fatal("out of memory");
 	srv->err_ev = event_new(srv->base, srv->child.stderr_fd,
 	    EV_READ | EV_PERSIST, stderr_cb, srv);
@@ -238,22 +261,13 @@ gw_backend_start(struct gw_server *srv)
 		fatal("backend %s[%d]: %s", srv->child.name,
 		    (int)srv->child.pid, err);
 	}
-	srv->info = fg_session_info(srv->fs);
-	srv->chunk = o->chunk < srv->info->max_write ? o->chunk :
-	    srv->info->max_write;
+	gw_backend_ready(srv);
 	log_info("backend %s[%d]: FUSE %u.%u, max_write %u, chunk %u, "
 	    "socket buffer %zu", srv->child.name, (int)srv->child.pid,
 	    srv->info->major, srv->info->minor, srv->info->max_write,
 	    srv->chunk, srv->child.sockbuf);
-	srv->fg_rd_ev = event_new(srv->base, fg_session_fd(srv->fs),
-	    EV_READ | EV_PERSIST, fg_read_cb, srv);
-	srv->fg_wr_ev = event_new(srv->base, fg_session_fd(srv->fs),
-	    EV_WRITE | EV_PERSIST, fg_write_cb, srv);
-	srv->fg_timer_ev = evtimer_new(srv->base, fg_timer_cb, srv);
-	if (!srv->fg_rd_ev || !srv->fg_wr_ev || !srv->fg_timer_ev ||
-	    !srv->err_ev)
+	if (!srv->err_ev)
 		fatal("out of memory");
-	event_add(srv->fg_rd_ev, NULL);
 	event_add(srv->err_ev, NULL);
 	if (srv->child.pidfd >= 0) {
 		srv->child_ev = event_new(srv->base, srv->child.pidfd,

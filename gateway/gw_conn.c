@@ -71,7 +71,7 @@ gw_conn_new(struct gw_server *srv, int in_fd, int out_fd, const char *peer,
 	c->next = srv->conns;
 	srv->conns = c;
 	srv->nconns++;
-	log_info("%s: connected", c->subject);
+	log_verbose("%s: connected", c->subject);
 	gw_conn_check_reading(c);
 	return 0;
 }
@@ -82,7 +82,7 @@ gw_conn_close(struct gw_conn *c, const char *why)
 	if (c->state == GW_CONN_CLOSING)
 		return;
 	c->state = GW_CONN_CLOSING;
-	log_info("%s: closed: %s", c->subject, why);
+	log_verbose("%s: closed: %s", c->subject, why);
 	event_del(c->rd_ev);
 	event_del(c->wr_ev);
 	c->reading = false;

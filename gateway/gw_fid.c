@@ -65,6 +65,17 @@ gw_fid_ref(struct gw_fid *f)
 	f->refs++;
 }
 
+/* The node stays referenced until RELEASE is answered, as the kernel keeps
+ * an inode while its file is being released: a FORGET must not overtake
+ * the RELEASE of the same node. */
+static void
+release_done(struct fg_req *fr, const struct fg_reply *rep, void *arg)
+{
+	(void)fr;
+	(void)rep;
+	gw_node_unref(gw_srv, arg);
+}
+
 void
 gw_fid_put(struct gw_conn *c, struct gw_fid *f)
 {
@@ -72,9 +83,20 @@ gw_fid_put(struct gw_conn *c, struct gw_fid *f)
 
 	if (--f->refs > 0)
 		return;
-	if (f->open && f->node && srv->fs && !srv->backend_broken)
-		(void)fg_release(srv->fs, f->node->nodeid, f->fh, f->is_dir,
-		    f->open_flags);
+	if (f->open && f->node && srv->fs && !srv->backend_broken) {
+		struct fuse_release_in in = {
+			.fh = f->fh,
+			.flags = f->open_flags,
+		};
+		struct fg_op op = {
+			.opcode = f->is_dir ? FUSE_RELEASEDIR : FUSE_RELEASE,
+			.nodeid = f->node->nodeid,
+			.in = &in,
+			.in_len = sizeof(in),
+		};
+		if (fg_submit(srv->fs, &op, release_done, f->node, NULL) == 0)
+			f->node = NULL;	/* release_done lets go of it */
+	}
 	if (f->node)
 		gw_node_unref(srv, f->node);
 	if (f->root)

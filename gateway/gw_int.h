@@ -26,7 +26,13 @@ struct gw_server;
 
 /* ------------------------------------------------------------- logging */
 
-enum gw_log_level { GW_LOG_ERROR, GW_LOG_WARN, GW_LOG_INFO, GW_LOG_DEBUG };
+enum gw_log_level {
+	GW_LOG_ERROR,
+	GW_LOG_WARN,
+	GW_LOG_INFO,	/* start-up and shutdown; the default */
+	GW_LOG_VERBOSE,	/* -v: connections */
+	GW_LOG_DEBUG,	/* -vv, --debug: every 9P and FUSE message */
+};
 extern int gw_log_level_max;	/* messages above it are dropped */
 
 void gw_log_open(int fd);
@@ -35,6 +41,7 @@ void gw_log(enum gw_log_level lvl, const char *fmt, ...)
 #define log_error(...) gw_log(GW_LOG_ERROR, __VA_ARGS__)
 #define log_warn(...) gw_log(GW_LOG_WARN, __VA_ARGS__)
 #define log_info(...) gw_log(GW_LOG_INFO, __VA_ARGS__)
+#define log_verbose(...) gw_log(GW_LOG_VERBOSE, __VA_ARGS__)
 #define log_debug(...)                                                 \
 	do {                                                           \
 		if (gw_log_level_max >= GW_LOG_DEBUG)                  \
@@ -297,19 +304,30 @@ struct gw_server {
 	struct event *fg_rd_ev, *fg_wr_ev, *fg_timer_ev, *child_ev, *err_ev;
 	struct event *reap_ev;
 	struct fg_lines err_lines;
-	struct gw_user *users;
+	struct gw_user *users;	/* passwd: uid, primary gid, name */
 	size_t nusers;
+	struct gw_user *groups;	/* group: gid (in .gid), name */
+	size_t ngroups;
 	struct event **listen_evs;
 	size_t nlisten;
 };
 
 extern struct gw_server *gw_srv;
 
+/* Set up srv around opts: event base, reaper (0 or -ENOMEM). */
+int gw_server_init(struct gw_server *srv, struct gw_opts *opts);
+/* Read the user and group tables, before the sandbox. */
+void gw_load_users(struct gw_server *srv);
+
 /* Open every listener of the options (fatal on failure, start-up only). */
 void gw_listen_open(struct gw_server *srv);
 bool gw_listen_inherits(const struct gw_opts *o, int fd);
 /* Start the backend and its FUSE session (fatal on failure). */
 void gw_backend_start(struct gw_server *srv);
+/* The session over an already connected FUSE fd (before INIT); events are
+ * armed by gw_backend_ready once INIT is done. 0 or -ENOMEM. */
+int gw_backend_attach(struct gw_server *srv, int fd, size_t sockbuf);
+void gw_backend_ready(struct gw_server *srv);
 /* Stop accepting and reading; end when in-flight requests are done. */
 void gw_shutdown(struct gw_server *srv, const char *why);
 
@@ -318,6 +336,9 @@ bool gw_user_by_name(struct gw_server *srv, const char *name, size_t len,
     uint32_t *uid, uint32_t *gid);
 bool gw_user_gid(struct gw_server *srv, uint32_t uid, uint32_t *gid);
 const char *gw_user_name(struct gw_server *srv, uint32_t uid);
+const char *gw_group_name(struct gw_server *srv, uint32_t gid);
+bool gw_group_by_name(struct gw_server *srv, const char *name, size_t len,
+    uint32_t *gid);
 
 /* ------------------------------------------------------------- dispatch */
 

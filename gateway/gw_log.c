@@ -25,7 +25,8 @@ gw_log_open(int fd)
 static void
 vlog(enum gw_log_level lvl, const char *fmt, va_list ap)
 {
-	static const char *const prefix[] = { "error: ", "warning: ", "", "" };
+	static const char *const prefix[] = { "error: ", "warning: ", "", "",
+		"" };
 	char line[1024];
 	int n = snprintf(line, sizeof(line), "ninegate: %s", prefix[lvl]);
 	int m = vsnprintf(line + n, sizeof(line) - (size_t)n - 1, fmt, ap);

@@ -3,12 +3,10 @@
  * ninegate's main: parse options, acquire everything (listeners, the
  * backend and its FUSE session, the user table, the log fd), enter the
  * sandbox, run the event loop, and shut down in order on SIGINT/SIGTERM or
- * when a stdio connection ends. The reaper frees closed connections outside
- * their callbacks.
+ * when a stdio connection ends.
  */
 #include <errno.h>
 #include <event2/event.h>
-#include <pwd.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -17,153 +15,6 @@
 
 #include "gw_int.h"
 #include "sb.h"
-
-struct gw_server *gw_srv;
-
-/* ------------------------------------------------------------- users */
-
-static void
-load_users(struct gw_server *srv)
-{
-	struct passwd *pw;
-
-	setpwent();
-	while ((pw = getpwent()) != NULL) {
-		struct gw_user *u = realloc(srv->users,
-		    (srv->nusers + 1) * sizeof(*u));
-		if (!u)
-			break;
-		srv->users = u;
-		u = &srv->users[srv->nusers];
-		u->uid = pw->pw_uid;
-		u->gid = pw->pw_gid;
-		u->name = strdup(pw->pw_name);
-		if (!u->name)
-			break;
-		srv->nusers++;
-	}
-	endpwent();
-}
-
-bool
-gw_user_by_name(struct gw_server *srv, const char *name, size_t len,
-    uint32_t *uid, uint32_t *gid)
-{
-	char *end;
-	char num[16];
-
-	for (size_t i = 0; i < srv->nusers; i++) {
-		if (strlen(srv->users[i].name) == len &&
-		    memcmp(srv->users[i].name, name, len) == 0) {
-			*uid = srv->users[i].uid;
-			*gid = srv->users[i].gid;
-			return true;
-		}
-	}
-	if (len == 0 || len >= sizeof(num))
-		return false;
-	memcpy(num, name, len);
-	num[len] = '\0';
-	unsigned long v = strtoul(num, &end, 10);
-	if (*end || num[0] < '0' || num[0] > '9' || v >= UINT32_MAX)
-		return false;
-	*uid = (uint32_t)v;
-	if (!gw_user_gid(srv, *uid, gid))
-		*gid = *uid;
-	return true;
-}
-
-bool
-gw_user_gid(struct gw_server *srv, uint32_t uid, uint32_t *gid)
-{
-	for (size_t i = 0; i < srv->nusers; i++) {
-		if (srv->users[i].uid == uid) {
-			*gid = srv->users[i].gid;
-			return true;
-		}
-	}
-	return false;
-}
-
-const char *
-gw_user_name(struct gw_server *srv, uint32_t uid)
-{
-	for (size_t i = 0; i < srv->nusers; i++)
-		if (srv->users[i].uid == uid)
-			return srv->users[i].name;
-	return NULL;
-}
-
-/* ------------------------------------------------------------- reaper */
-
-static void
-reap_cb(evutil_socket_t fd, short what, void *arg)
-{
-	struct gw_server *srv = arg;
-
-	(void)fd;
-	(void)what;
-	for (struct gw_conn *c = srv->conns, *next; c; c = next) {
-		next = c->next;
-		if (c->state == GW_CONN_CLOSING)
-			gw_conn_free(c);
-	}
-	if (srv->fs)
-		fg_session_flush(srv->fs);
-	if (srv->stopping)
-		gw_shutdown(srv, NULL);	/* done once nothing is in flight */
-}
-
-void
-gw_schedule_reap(struct gw_server *srv)
-{
-	event_active(srv->reap_ev, EV_TIMEOUT, 0);
-}
-
-/* ------------------------------------------------------------- shutdown */
-
-static struct event *grace_ev;
-
-static void
-grace_cb(evutil_socket_t fd, short what, void *arg)
-{
-	struct gw_server *srv = arg;
-
-	(void)fd;
-	(void)what;
-	log_warn("shutdown: requests still in flight after %d ms; ending them",
-	    GW_SHUTDOWN_GRACE_MS);
-	event_base_loopbreak(srv->base);
-}
-
-void
-gw_shutdown(struct gw_server *srv, const char *why)
-{
-	size_t inflight = 0;
-
-	if (!srv->stopping || why) {
-		if (why)
-			log_info("shutting down: %s", why);
-		srv->stopping = true;
-		for (size_t i = 0; i < srv->nlisten; i++)
-			event_del(srv->listen_evs[i]);
-		for (struct gw_conn *c = srv->conns; c; c = c->next)
-			gw_conn_check_reading(c);
-	}
-	for (struct gw_conn *c = srv->conns; c; c = c->next)
-		inflight += c->nreqs;
-	if (inflight == 0 || srv->backend_broken) {
-		event_base_loopbreak(srv->base);
-		return;
-	}
-	if (!grace_ev) {
-		grace_ev = evtimer_new(srv->base, grace_cb, srv);
-		struct timeval tv = { GW_SHUTDOWN_GRACE_MS / 1000,
-			(GW_SHUTDOWN_GRACE_MS % 1000) * 1000 };
-		if (grace_ev)
-			evtimer_add(grace_ev, &tv);
-	}
-}
 
 static void
 signal_cb(evutil_socket_t sig, short what, void *arg)
@@ -228,16 +79,13 @@ main(int argc, char **argv)
 	static const int sigs[3] = { SIGINT, SIGTERM, SIGHUP };
 
 	gw_opts_parse(&opts, argc, argv);
-	gw_log_level_max = opts.verbose >= 2 ? GW_LOG_DEBUG : GW_LOG_INFO;
+	gw_log_level_max = opts.verbose >= 2 ? GW_LOG_DEBUG :
+	    opts.verbose == 1 ? GW_LOG_VERBOSE : GW_LOG_INFO;
 	signal(SIGPIPE, SIG_IGN);
 	close_stray_fds(&opts);
-	gw_srv = &srv;
-	srv.opts = &opts;
-	load_users(&srv);
-	srv.base = event_base_new();
-	if (!srv.base)
+	if (gw_server_init(&srv, &opts) < 0)
 		fatal("cannot create the event loop");
-	srv.reap_ev = event_new(srv.base, -1, 0, reap_cb, &srv);
+	gw_load_users(&srv);
 	for (int i = 0; i < 3; i++) {
 		sigev[i] = evsignal_new(srv.base, sigs[i], signal_cb, &srv);
 		if (!sigev[i] || event_add(sigev[i], NULL) < 0)

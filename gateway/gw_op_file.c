@@ -383,6 +383,8 @@ create_done(struct fg_req *fr, const struct fg_reply *rep, void *arg)
 	f->node = n;
 	f->open = true;
 	f->is_dir = false;
+	f->rclose = r->msg.type == P9_TCREATE &&
+	    (r->msg.tcreate.mode & P9_ORCLOSE);
 	f->fh = rep->open.fh;
 	f->open_flags = co->oflags & ~(uint32_t)(O_CREAT | O_EXCL);
 	f->iounit = gw_iounit(r->conn);
@@ -415,6 +417,8 @@ mknod_done(struct fg_req *fr, const struct fg_reply *rep, void *arg)
 		gw_req_drop(r);
 		return;
 	}
+	f->rclose = r->msg.type == P9_TCREATE &&
+	    (r->msg.tcreate.mode & P9_ORCLOSE);
 	gw_do_open(r, co->oflags & ~(uint32_t)O_TRUNC);
 }
 

@@ -158,9 +158,13 @@ stat_from_attr(struct gw_server *srv, const struct fuse_attr *a,
 		snprintf(b->uid, sizeof(b->uid), "%u", a->uid);
 		user = b->uid;
 	}
-	snprintf(b->gid, sizeof(b->gid), "%u", a->gid);
+	const char *group = gw_group_name(srv, a->gid);
+	if (!group) {
+		snprintf(b->gid, sizeof(b->gid), "%u", a->gid);
+		group = b->gid;
+	}
 	st->uid = str_of(user, strlen(user));
-	st->gid = str_of(b->gid, strlen(b->gid));
+	st->gid = str_of(group, strlen(group));
 	st->muid = st->uid;
 	st->n_uid = a->uid;
 	st->n_gid = a->gid;
@@ -637,6 +641,8 @@ wstat_id(struct gw_req *r, uint32_t num, const struct p9_str *s, bool group,
 	if (s->len == 0)
 		return 0;
 	if (group && parse_u32(&p, s->s + s->len, id) && p == s->s + s->len)
+		return 1;
+	if (group && gw_group_by_name(r->conn->srv, s->s, s->len, id))
 		return 1;
 	if (!gw_user_by_name(r->conn->srv, s->s, s->len, &uid, &gid))
 		return -EINVAL;

@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/xattr.h>
 
 #include "gw_int.h"
 
@@ -105,9 +106,11 @@ gw_op_clunk(struct gw_req *r)
 		}
 		struct fuse_setxattr_in in = { .size = (uint32_t)f->xlen,
 			.flags = f->xflags };
+		/* Linux's removexattr is Txattrcreate of size 0 with
+		 * XATTR_REPLACE; size 0 otherwise sets an empty value. */
+		bool remove = f->xsize == 0 && (f->xflags & XATTR_REPLACE);
 		struct fg_op op = {
-			.opcode = f->xsize || f->xflags ? FUSE_SETXATTR :
-			    FUSE_REMOVEXATTR,
+			.opcode = remove ? FUSE_REMOVEXATTR : FUSE_SETXATTR,
 			.nodeid = f->node->nodeid,
 			.ctx = r->ctx,
 			.name = f->xname,
@@ -126,7 +129,7 @@ gw_op_clunk(struct gw_req *r)
 		}
 		return;
 	}
-	if (f->rclose) {
+	if (f->rclose && f->open) {
 		remove_node(r, remove_done);
 		return;
 	}

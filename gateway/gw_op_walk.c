@@ -90,6 +90,13 @@ walk_step(struct gw_req *r)
 
 	while (w->i < w->n) {
 		const struct p9_str *nm = &w->names[w->i];
+		if (nm->len == 1 && nm->s[0] == '.') {
+			/* Not special in 9P, but no client means a file
+			 * called ".": stay, as a lookup of "." would. */
+			gw_qid_from_attr(&w->qids[w->i], &w->cur->attr);
+			w->i++;
+			continue;
+		}
 		if (nm->len == 2 && nm->s[0] == '.' && nm->s[1] == '.') {
 			struct gw_node *up = w->cur;
 			if (up != w->root && up->parent)

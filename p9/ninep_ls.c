@@ -71,6 +71,14 @@ entry_cmp(const void *a, const void *b)
 	    ((const struct entry *)b)->name);
 }
 
+/* by name, bytewise (ls in the C locale) */
+static void
+list_sort(struct list *l)
+{
+	if (l->n > 1)
+		qsort(l->v, l->n, sizeof(l->v[0]), entry_cmp);
+}
+
 void
 ninep_mode_string(uint32_t mode, char out[11])
 {
@@ -305,7 +313,7 @@ list_dir(struct ninep *np, const char *path, uint32_t dfid,
 		list_free(&l);
 		return ninep_err(path, r);
 	}
-	qsort(l.v, l.n, sizeof(l.v[0]), entry_cmp);
+	list_sort(&l);
 	if (o->l) {
 		for (size_t i = 0; i < l.n; i++) {
 			struct entry *e = &l.v[i];
@@ -365,8 +373,8 @@ ninep_cmd_ls(struct ninep *np, const struct ninep_opts *o, int argc,
 		if (r < 0)
 			status = ninep_err(argv[i], r);
 	}
-	qsort(files.v, files.n, sizeof(files.v[0]), entry_cmp);
-	qsort(dirs.v, dirs.n, sizeof(dirs.v[0]), entry_cmp);
+	list_sort(&files);
+	list_sort(&dirs);
 	print_entries(&files, o, false, &dirs);
 	any = files.n > 0;
 	for (size_t i = 0; i < dirs.n; i++) {

@@ -1,195 +1,30 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * p9_client_conn: the client's transport. Dials addresses, frames the byte
- * stream (size[4] checked against the negotiated msize before a byte of the
- * body is kept), sends whole messages while draining replies so that neither
- * side can block the other, keeps unclaimed replies in arrival order, and
- * hands out tags and fids.
+ * p9_client_conn: the client's transport and connection object. Frames the
+ * byte stream (size[4] checked against the negotiated msize before a byte
+ * of the body is kept), sends whole messages while draining replies so that
+ * neither side can block the other, and keeps unclaimed replies in arrival
+ * order.
  *
- * It does not decode replies beyond their size field, nor choose messages:
- * that is p9_client_rpc.c and the operation files.
+ * It does not decode replies beyond their size and tag, nor choose
+ * messages (p9_client_rpc.c and the operation files do); tags and fids are
+ * p9_client_ids.c, addresses p9_client_dial.c.
  */
 #include "p9_client_int.h"
 
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
-#include <netdb.h>
-#include <netinet/in.h>
-#include <netinet/tcp.h>
 #include <poll.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/uio.h>
-#include <sys/un.h>
 #include <time.h>
 #include <unistd.h>
 
 /* read-ahead buffer for small frames */
 #define IN_CAP (64u * 1024u)
-
-/* ---------------------------------------------------------------- dialing */
-
-static int
-dial_unix(const char *path)
-{
-	struct sockaddr_un sun;
-	size_t len = strlen(path);
-	int fd;
-
-	if (len == 0)
-		return -EINVAL;
-	if (len >= sizeof(sun.sun_path))
-		return -ENAMETOOLONG;
-	memset(&sun, 0, sizeof(sun));
-	sun.sun_family = AF_UNIX;
-	memcpy(sun.sun_path, path, len);
-	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
-	if (fd == -1)
-		return -errno;
-	if (connect(fd, (struct sockaddr *)&sun, sizeof(sun)) == -1) {
-		int err = -errno;
-
-		close(fd);
-		return err;
-	}
-	return fd;
-}
-
-static int
-dial_tcp(const char *host, const char *port)
-{
-	struct addrinfo hints, *res, *ai;
-	int err = -EHOSTUNREACH;
-	int fd = -1;
-
-	memset(&hints, 0, sizeof(hints));
-	hints.ai_family = AF_UNSPEC;
-	hints.ai_socktype = SOCK_STREAM;
-	if (getaddrinfo(host, port, &hints, &res) != 0)
-		return -EHOSTUNREACH;
-	for (ai = res; ai != NULL; ai = ai->ai_next) {
-		fd = socket(ai->ai_family, ai->ai_socktype | SOCK_CLOEXEC,
-		    ai->ai_protocol);
-		if (fd == -1) {
-			err = -errno;
-			continue;
-		}
-		if (connect(fd, ai->ai_addr, ai->ai_addrlen) == 0)
-			break;
-		err = -errno;
-		close(fd);
-		fd = -1;
-	}
-	freeaddrinfo(res);
-	if (fd == -1)
-		return err;
-	{
-		int one = 1;
-
-		/* many small requests in flight: no Nagle delay */
-		(void)setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one,
-		    sizeof(one));
-	}
-	return fd;
-}
-
-/* host:port or [v6]:port or host (port 564); sep is ':' or '!' */
-static int
-dial_hostport(const char *s)
-{
-	char host[256], port[32];
-	const char *colon;
-	size_t hlen;
-
-	if (s[0] == '[') {
-		const char *rb = strchr(s, ']');
-
-		if (rb == NULL)
-			return -EINVAL;
-		hlen = (size_t)(rb - s - 1);
-		if (hlen == 0 || hlen >= sizeof(host))
-			return -EINVAL;
-		memcpy(host, s + 1, hlen);
-		host[hlen] = '\0';
-		colon = rb[1] == '\0' ? NULL : rb + 1;
-		if (colon != NULL && *colon != ':' && *colon != '!')
-			return -EINVAL;
-	} else {
-		colon = strrchr(s, ':');
-		if (colon == NULL)
-			colon = strrchr(s, '!');
-		hlen = colon != NULL ? (size_t)(colon - s) : strlen(s);
-		if (hlen == 0 || hlen >= sizeof(host))
-			return -EINVAL;
-		memcpy(host, s, hlen);
-		host[hlen] = '\0';
-	}
-	if (colon == NULL)
-		strcpy(port, "564");
-	else {
-		size_t plen = strlen(colon + 1);
-
-		if (plen == 0 || plen >= sizeof(port))
-			return -EINVAL;
-		memcpy(port, colon + 1, plen + 1);
-	}
-	return dial_tcp(host, port);
-}
-
-static int
-dial_fd(const char *s)
-{
-	char *end;
-	long n;
-	int fd;
-
-	errno = 0;
-	n = strtol(s, &end, 10);
-	if (errno != 0 || end == s || *end != '\0' || n < 0 || n > INT_MAX)
-		return -EINVAL;
-	fd = fcntl((int)n, F_DUPFD_CLOEXEC, 0);
-	if (fd == -1)
-		return -errno;
-	return fd;
-}
-
-static bool
-has_scheme(const char *addr, const char *scheme, const char **rest)
-{
-	size_t n = strlen(scheme);
-
-	if (strncmp(addr, scheme, n) != 0 ||
-	    (addr[n] != ':' && addr[n] != '!'))
-		return false;
-	*rest = addr + n + 1;
-	return true;
-}
-
-int
-p9c_dial(const char *addr, int *fd)
-{
-	const char *rest;
-	int r;
-
-	if (addr == NULL || addr[0] == '\0')
-		return -EINVAL;
-	if (has_scheme(addr, "tcp", &rest))
-		r = dial_hostport(rest);
-	else if (has_scheme(addr, "unix", &rest))
-		r = dial_unix(rest);
-	else if (has_scheme(addr, "fd", &rest))
-		r = dial_fd(rest);
-	else if (addr[0] == '/' || addr[0] == '.')
-		r = dial_unix(addr);
-	else
-		r = dial_hostport(addr);
-	if (r < 0)
-		return r;
-	*fd = r;
-	return 0;
-}
 
 /* ------------------------------------------------------ object lifecycle */
 
@@ -631,9 +466,16 @@ p9c_send(struct p9c *c, const struct p9_msg *m)
 	size = p9_size(m, dl);
 	if (size < 0)
 		return (int)size;
+	/* the types p9_encode_head leaves the bulk data out of */
 	if (m->type == P9_TWRITE) {
 		data = m->twrite.data;
 		data_len = m->twrite.count;
+	} else if (m->type == P9_RREAD) {
+		data = m->rread.data;
+		data_len = m->rread.count;
+	} else if (m->type == P9_RREADDIR) {
+		data = m->rreaddir.data;
+		data_len = m->rreaddir.count;
 	}
 	if ((size_t)size - data_len > sizeof(small)) {
 		buf = malloc((size_t)size - data_len);
@@ -651,129 +493,3 @@ p9c_send(struct p9c *c, const struct p9_msg *m)
 	return r;
 }
 
-/* ------------------------------------------------------------------ tags */
-
-static bool
-tag_busy(const struct p9c *c, uint16_t tag)
-{
-	return c->tags[tag / 8] & (1u << (tag % 8));
-}
-
-int
-p9c_tag_reserve(struct p9c *c, uint16_t tag)
-{
-	if (tag == P9_NOTAG || tag_busy(c, tag))
-		return -EBUSY;
-	c->tags[tag / 8] |= (uint8_t)(1u << (tag % 8));
-	return 0;
-}
-
-int
-p9c_tag_alloc(struct p9c *c, uint16_t *tag)
-{
-	/* round robin, so a tag is not reused at once (clearer traces) */
-	for (uint32_t i = 0; i < 65535; i++) {
-		uint16_t t = c->tag_next;
-
-		c->tag_next = (uint16_t)(t + 1 == P9_NOTAG ? 0 : t + 1);
-		if (p9c_tag_reserve(c, t) == 0) {
-			*tag = t;
-			return 0;
-		}
-	}
-	return -EBUSY;
-}
-
-void
-p9c_tag_free(struct p9c *c, uint16_t tag)
-{
-	c->tags[tag / 8] &= (uint8_t) ~(1u << (tag % 8));
-}
-
-/* ------------------------------------------------------------------ fids */
-
-uint32_t
-p9c_fid_alloc(struct p9c *c)
-{
-	uint32_t fid;
-
-	for (fid = c->fid_hint; fid < c->nfids; fid++)
-		if (!c->fids[fid].used)
-			break;
-	if (fid == c->nfids) {
-		size_t n = c->nfids ? c->nfids * 2 : 64;
-		struct p9c_fidinfo *nf;
-
-		if (n > (size_t)P9_NOFID)
-			n = P9_NOFID;
-		if (n <= c->nfids)
-			return P9_NOFID;
-		nf = realloc(c->fids, n * sizeof(*nf));
-		if (nf == NULL)
-			return P9_NOFID;
-		memset(nf + c->nfids, 0, (n - c->nfids) * sizeof(*nf));
-		c->fids = nf;
-		c->nfids = n;
-	}
-	c->fids[fid].used = true;
-	c->fids[fid].iounit = 0;
-	c->fid_hint = fid + 1;
-	return fid;
-}
-
-void
-p9c_fid_free(struct p9c *c, uint32_t fid)
-{
-	if (fid >= c->nfids)
-		return;
-	c->fids[fid].used = false;
-	c->fids[fid].iounit = 0;
-	if (fid < c->fid_hint)
-		c->fid_hint = fid;
-}
-
-void
-p9c_fid_set_iounit(struct p9c *c, uint32_t fid, uint32_t iounit)
-{
-	if (fid < c->nfids)
-		c->fids[fid].iounit = iounit;
-}
-
-uint32_t
-p9c_iosize(const struct p9c *c, uint32_t fid)
-{
-	uint32_t n = c->msize > P9_IOHDRSZ ? c->msize - P9_IOHDRSZ : 1;
-
-	if (fid < c->nfids && c->fids[fid].iounit != 0 &&
-	    c->fids[fid].iounit < n)
-		n = c->fids[fid].iounit;
-	return n;
-}
-
-/* ------------------------------------------------------------- strings */
-
-void
-p9c_strlcpy(char *dst, size_t dst_len, const struct p9_str *s)
-{
-	size_t n = s->len;
-
-	if (dst_len == 0)
-		return;
-	if (n >= dst_len)
-		n = dst_len - 1;
-	if (n > 0)
-		memcpy(dst, s->s, n);
-	dst[n] = '\0';
-}
-
-int
-p9c_str(const char *s, struct p9_str *out)
-{
-	size_t n = s != NULL ? strlen(s) : 0;
-
-	if (n > UINT16_MAX)
-		return -ENAMETOOLONG;
-	out->len = (uint16_t)n;
-	out->s = s != NULL ? s : "";
-	return 0;
-}

@@ -170,6 +170,9 @@ check_eq "bare HOST:PORT" "$(ls "$E/docs")" \
 fdout=$(exec 3<>"/dev/tcp/127.0.0.1/$T_PORT" && "$ninep_bin" -a fd:3 -A "$E" ls docs)
 check_eq "fd:N" "$(ls "$E/docs")" "$fdout"
 
+check_eq "-u NUMBER" "$(ls "$E/docs")" "$(n -u "$(id -u)" ls docs)"
+check_eq "-u NAME" "$(ls "$E/docs")" "$(n -u "$(id -un)" ls docs)"
+
 # --- errors ---------------------------------------------------------------
 err=$(n cat missing 2>&1 >/dev/null)
 rc=$?

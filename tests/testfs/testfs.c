@@ -115,8 +115,6 @@
 #include <time.h>
 #include <unistd.h>
 
-#define PROG "testfs"
-
 struct t_conf t_conf = {.big_size = 1 << 20, .timeout = 1.0};
 pthread_mutex_t t_lock = PTHREAD_MUTEX_INITIALIZER;
 pthread_cond_t t_wake;
@@ -210,7 +208,7 @@ t_write_report(void)
 	snprintf(tmp, sizeof(tmp), "%s.tmp", t_conf.report_path);
 	f = fopen(tmp, "we");
 	if (f == NULL) {
-		fprintf(stderr, PROG ": %s: %s\n", tmp, strerror(errno));
+		fprintf(stderr, T_PROG ": %s: %s\n", tmp, strerror(errno));
 		pthread_mutex_unlock(&report_lock);
 		return;
 	}
@@ -221,7 +219,7 @@ t_write_report(void)
 	t_tree_report(f);
 	pthread_mutex_unlock(&t_lock);
 	if (fclose(f) != 0 || rename(tmp, t_conf.report_path) != 0)
-		fprintf(stderr, PROG ": %s: %s\n", t_conf.report_path,
+		fprintf(stderr, T_PROG ": %s: %s\n", t_conf.report_path,
 		    strerror(errno));
 	pthread_mutex_unlock(&report_lock);
 }
@@ -254,7 +252,7 @@ static void
 usage(FILE *f)
 {
 	fprintf(f,
-	    "usage: " PROG " [options] /dev/fd/N\n"
+	    "usage: " T_PROG " [options] /dev/fd/N\n"
 	    "  --big-size=N  --dir=PATH  --file=PATH=CONTENT\n"
 	    "  --block=NAME:OP[:MS]  --error=NAME:OP:ERRNO  "
 	    "--bad=MODE:OP[:NAME]\n"
@@ -313,7 +311,7 @@ parse_opts(int argc, char **argv, struct t_opts *o)
 	    {"help", no_argument, NULL, 'h'},
 	    {NULL, 0, NULL, 0},
 	};
-	struct t_rule r;
+	FILE *log;
 	char *end;
 	int c;
 
@@ -337,31 +335,28 @@ parse_opts(int argc, char **argv, struct t_opts *o)
 		case O_BLOCK:
 		case O_ERROR:
 		case O_BAD:
-			err = rule_parse(c == O_BLOCK   ? T_RULE_BLOCK
-			                 : c == O_ERROR ? T_RULE_ERROR
-			                                : T_RULE_BAD,
-			    optarg, &r);
-			if (err == 0 && rule_add(&r) != 0) {
-				free(r.name);
-				err = -ENOMEM;
-			}
+			err = t_rules_add_spec(c == O_BLOCK   ? 'b'
+			                       : c == O_ERROR ? 'e'
+			                                      : 'x',
+			    optarg);
 			break;
 		case O_INTR:
-			err = int_mode_parse(optarg, &cli_int_mode);
+			err = t_rules_set_int_mode(optarg);
 			break;
 		case O_CONTROL:
-			control_path = optarg;
+			t_rules_set_control(optarg);
 			break;
 		case O_REPORT:
 			t_conf.report_path = optarg;
 			break;
 		case O_LOG:
-			log_file = fopen(optarg, "ae");
-			if (log_file == NULL) {
-				fprintf(stderr, PROG ": %s: %s\n", optarg,
+			log = fopen(optarg, "ae");
+			if (log == NULL) {
+				fprintf(stderr, T_PROG ": %s: %s\n", optarg,
 				    strerror(errno));
 				return -1;
 			}
+			t_chan_set_log(log);
 			break;
 		case O_TIMEOUT:
 			t_conf.timeout = strtod(optarg, &end);
@@ -383,8 +378,9 @@ parse_opts(int argc, char **argv, struct t_opts *o)
 			return -1;
 		}
 		if (err != 0) {
-			fprintf(stderr, PROG ": bad value '%s' for option %s\n",
-			    optarg, argv[optind - 1]);
+			fprintf(stderr,
+			    T_PROG ": bad value '%s' for option %s\n", optarg,
+			    argv[optind - 1]);
 			return -1;
 		}
 	}
@@ -427,7 +423,7 @@ build_tree(const struct t_opts *o)
 			err = t_tree_add(item, false, eq + 1);
 		}
 		if (err != 0)
-			fprintf(stderr, PROG ": cannot add %s: %s\n", item,
+			fprintf(stderr, T_PROG ": cannot add %s: %s\n", item,
 			    strerror(-err));
 	}
 	return err;
@@ -443,7 +439,7 @@ run(const struct t_opts *o, int fd)
 	sigset_t set;
 	int err = 1;
 
-	if (fuse_opt_add_arg(&args, PROG) != 0 ||
+	if (fuse_opt_add_arg(&args, T_PROG) != 0 ||
 	    (o->debug && fuse_opt_add_arg(&args, "-d") != 0)) {
 		fuse_opt_free_args(&args);
 		return 1;
@@ -454,7 +450,7 @@ run(const struct t_opts *o, int fd)
 		return 1;
 	t_conf.se = se;
 	if (fuse_set_signal_handlers(se) != 0 ||
-	    fuse_session_custom_io(se, &chan_io, fd) != 0) {
+	    fuse_session_custom_io(se, &t_chan_io, fd) != 0) {
 		fuse_session_destroy(se);
 		return 1;
 	}
@@ -493,8 +489,8 @@ main(int argc, char **argv)
 	fd = parse_fd(o.mountpoint);
 	if (fd < 0) {
 		fprintf(stderr,
-		    PROG ": mountpoint must be /dev/fd/N with N "
-		         "open, not '%s'\n",
+		    T_PROG ": mountpoint must be /dev/fd/N with N "
+		           "open, not '%s'\n",
 		    o.mountpoint);
 		return 2;
 	}
@@ -504,15 +500,11 @@ main(int argc, char **argv)
 	pthread_condattr_destroy(&ca);
 	err = build_tree(&o) != 0 ? 1 : run(&o, fd);
 	t_tree_fini();
-	for (size_t i = 0; i < nrules; i++)
-		free(rules[i].name);
-	free(rules);
-	free(bad_pending);
+	t_rules_fini();
+	t_chan_fini();
 	for (size_t i = 0; i < o.nadds; i++)
 		free(o.adds[i]);
 	free(o.adds);
-	if (log_file != NULL)
-		fclose(log_file);
 	pthread_cond_destroy(&t_wake);
 	return err;
 }

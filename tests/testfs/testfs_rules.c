@@ -271,8 +271,8 @@ control_load(FILE *f)
 				ctl_int_mode = (int)m;
 			else
 				fprintf(stderr,
-				    PROG ": control: bad mode "
-				         "'%s'\n",
+				    T_PROG ": control: bad mode "
+				           "'%s'\n",
 				    arg);
 			continue;
 		}
@@ -286,7 +286,7 @@ control_load(FILE *f)
 			arg = NULL;
 		if (arg == NULL || rule_parse(kind, arg, &r) != 0) {
 			fprintf(
-			    stderr, PROG ": control: bad line '%s'\n", word);
+			    stderr, T_PROG ": control: bad line '%s'\n", word);
 			continue;
 		}
 		r.from_control = true;
@@ -436,8 +436,8 @@ t_rules_add_spec(char kind, const char *spec)
 	int err;
 
 	err = rule_parse(kind == 'b'   ? T_RULE_BLOCK
-			 : kind == 'e' ? T_RULE_ERROR
-				       : T_RULE_BAD,
+	                 : kind == 'e' ? T_RULE_ERROR
+	                               : T_RULE_BAD,
 	    spec, &r);
 	if (err != 0)
 		return err;

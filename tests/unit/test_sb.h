@@ -71,6 +71,11 @@ void t_sb_say(int fd, const char *s);
 bool t_sb_sanitizer_build(void);
 
 Suite *test_sb_modes_suite(void);
+/* Test cases of test_sb_allowed.c and test_sb_state.c (valgrind: only
+ * the cases that load no seccomp filter). */
+TCase *test_sb_allowed_tcase(void);
+TCase *test_sb_state_tcase(bool valgrind);
+
 /* valgrind: only the cases that load no seccomp filter. */
 Suite *test_sb_gateway_suite(bool valgrind);
 Suite *test_sb_backend_suite(void);

@@ -26,7 +26,7 @@ set -euo pipefail
 quiet=0
 if [ "${1:-}" = "-q" ]; then quiet=1; shift; fi
 here=$(cd "$(dirname "$0")" && pwd)
-cache=${1:-${NINEGATE_VM_CACHE:-${HOME:-/tmp}/.cache/ninegate-vm}}
+cache=${1:-${NINEGATE_VM_CACHE:-${NINEGATE_VM_DEFAULT_CACHE:-${HOME:-/tmp}/.cache/ninegate-vm}}}
 mkdir -p "$cache"
 cache=$(cd "$cache" && pwd)
 

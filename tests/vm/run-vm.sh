@@ -39,7 +39,7 @@ set -euo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
 port= virtfs= aname= script=$here/guest-tests.sh timeout=900 log= mem=512
-cache=${NINEGATE_VM_CACHE:-${HOME:-/tmp}/.cache/ninegate-vm}
+cache=${NINEGATE_VM_CACHE:-${NINEGATE_VM_DEFAULT_CACHE:-${HOME:-/tmp}/.cache/ninegate-vm}}
 sets=() files=() envs=() quiet=0
 while [ $# -gt 0 ]; do
 	case "$1" in
@@ -140,7 +140,7 @@ t0=$(date +%s.%N)
 set +e
 # stdin from /dev/null: -nographic would otherwise read the terminal
 timeout -k 10 "$timeout" "$qemu" "${args[@]}" </dev/null 2>&1 |
-	tr -d '\r' | tee "$log" | {
+	sed -u 's/\r//g' | tee "$log" | {
 	if [ $quiet = 1 ]; then
 		grep --line-buffered -E '^(ok |not ok |#|VMTEST|run-vm)'
 	else

@@ -21,7 +21,7 @@ set -euo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
 server= ninegate= big=0 many=0 mid=4 timeout=900 logdir= name=vm quiet=
-cache=${NINEGATE_VM_CACHE:-${HOME:-/tmp}/.cache/ninegate-vm}
+cache=${NINEGATE_VM_CACHE:-${NINEGATE_VM_DEFAULT_CACHE:-${HOME:-/tmp}/.cache/ninegate-vm}}
 sets=()
 while [ $# -gt 0 ]; do
 	case "$1" in

@@ -1,0 +1,101 @@
+# SPDX-License-Identifier: MIT
+# Shared by the t_gw_*.sh integration tests (sourced, not run): a scratch
+# directory, starting ninegate with its log in a file and waiting until it
+# serves, stopping it with a signal and checking how it ended (a death by
+# SIGSYS fails with the hint to rerun with --seccomp trap), and cleanup of
+# everything started. The check helpers come from t_ninep_lib.sh.
+#
+# It does not pick the backend or the listener: each test passes them.
+
+. "$(dirname "${BASH_SOURCE[0]}")/t_ninep_lib.sh"
+
+command -v python3 >/dev/null || skip "python3 not found"
+T_WORK=$(mktemp -d "${TMPDIR:-/tmp}/t_gw.XXXXXX")
+T_PIDS=
+# LeakSanitizer cannot run inside the seccomp filter (SANDBOX.md §6.8).
+case ${ASAN_OPTIONS:-} in
+*detect_leaks*) ;;
+*) export ASAN_OPTIONS=${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0 ;;
+esac
+export LC_ALL=C.UTF-8 TZ=UTC
+
+gw_cleanup() {
+	local p
+	for p in $T_PIDS; do
+		kill -KILL "$p" 2>/dev/null
+		wait "$p" 2>/dev/null
+	done
+	[ -n "${T_KEEP:-}" ] || rm -rf "$T_WORK"
+}
+trap gw_cleanup EXIT
+
+# status_text RC: "exit N" or "killed by SIGNAME"
+status_text() {
+	if [ "$1" -gt 128 ] && [ "$1" -lt 160 ]; then
+		echo "killed by SIG$(kill -l "$(($1 - 128))")"
+	else
+		echo "exit $1"
+	fi
+}
+
+# gw_start NAME ARGS...: run ninegate ARGS in the background with stderr in
+# $T_WORK/NAME.log; GW_PID and GW_LOG are set. Returns once the sandbox
+# line is logged (it serves from then on), 1 if it died first.
+gw_start() {
+	local name=$1 _
+	shift
+	GW_LOG=$T_WORK/$name.log
+	"$ninegate_bin" "$@" 2>"$GW_LOG" </dev/null &
+	GW_PID=$!
+	T_PIDS="$T_PIDS $GW_PID"
+	for _ in $(seq 1 600); do
+		grep -q 'sandbox:' "$GW_LOG" && return 0
+		kill -0 "$GW_PID" 2>/dev/null || break
+		sleep 0.05
+	done
+	wait "$GW_PID"
+	local rc=$?
+	echo "# ninegate $* did not start ($(status_text $rc)):"
+	sed 's/^/#   /' "$GW_LOG"
+	return 1
+}
+
+# gw_must_start NAME ARGS...: gw_start, or fail the whole test.
+gw_must_start() {
+	if gw_start "$@"; then
+		ok "ninegate started ($1)"
+	else
+		not_ok "ninegate started ($1)"
+		finish
+	fi
+}
+
+# gw_rc: wait for GW_PID to end and set GW_RC; a SIGSYS death is a failure
+# of its own with the hint.
+gw_wait() {
+	wait "$GW_PID"
+	GW_RC=$?
+	if [ "$GW_RC" -eq $((128 + 31)) ]; then
+		not_ok "ninegate not killed by the sandbox (SIGSYS: rerun with --seccomp trap to name the call)"
+		sed 's/^/#   /' "$GW_LOG"
+	fi
+}
+
+# gw_stop [SIGNAL]: signal GW_PID (default TERM), wait, check exit 0.
+gw_stop() {
+	local sig=${1:-TERM}
+	kill "-$sig" "$GW_PID" 2>/dev/null
+	gw_wait
+	check_eq "ninegate exits 0 on SIG$sig" "exit 0" "$(status_text "$GW_RC")"
+	[ "$GW_RC" -eq 0 ] || sed 's/^/#   /' "$GW_LOG"
+}
+
+# gw_alive WHAT: the gateway is still running.
+gw_alive() {
+	check "ninegate still runs $1" kill -0 "$GW_PID"
+}
+
+# backend_pid: the child process of GW_PID (the FUSE backend).
+backend_pid() {
+	cat "/proc/$GW_PID/task/$GW_PID/children" 2>/dev/null | awk '{print $1}'
+}
