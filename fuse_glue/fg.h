@@ -207,6 +207,10 @@ void fg_session_free(struct fg_session *s);
  *   GETXATTR LISTXATTR with size 0 -> xattr; otherwise data/len
  *   READ READDIR READDIRPLUS READLINK -> data/len only
  * data/len is the payload after fuse_out_header (borrowed).
+ * Sizes were checked before: a success reply carrying a struct has exactly
+ * its size (as the kernel demands), READ/READDIR(PLUS) at most the size
+ * asked, GETXATTR/LISTXATTR exactly 8 bytes (size 0) or at most the size
+ * asked, READLINK what fits the buffer; an error reply has no payload.
  */
 struct fg_reply {
 	int error;		/* 0 or a negative errno (-EINTR when interrupted) */

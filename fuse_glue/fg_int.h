@@ -58,6 +58,7 @@ enum fg_opflag {
 	FG_OPF_INTERNAL = 1 << 5, /* sent by the session only, never submitted */
 	FG_OPF_VAROUT = 1 << 6,	 /* reply length bounded by the request size */
 	FG_OPF_XATTR = 1 << 7,	 /* size 0 -> getxattr_out, else data */
+	FG_OPF_ANYOUT = 1 << 8,	 /* reply length bounded by the buffer only */
 };
 
 struct fg_opdef {

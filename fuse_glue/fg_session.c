@@ -674,7 +674,7 @@ expect_sizes(struct fg_session *s, const struct fg_opdef *d,
 	const size_t cap = s->pool->bufsize - OUT_HDR;
 
 	r->out_min = (uint32_t)fg_wire_out_min(op->opcode, s->info.minor);
-	r->out_max = (uint32_t)cap;
+	r->out_max = (d->flags & FG_OPF_ANYOUT) ? (uint32_t)cap : r->out_min;
 	if (d->flags & FG_OPF_VAROUT) {
 		struct fuse_read_in ri;
 

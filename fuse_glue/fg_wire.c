@@ -30,10 +30,13 @@
 #define INTERNAL FG_OPF_INTERNAL
 #define VAROUT FG_OPF_VAROUT
 #define XATTR FG_OPF_XATTR
+#define ANYOUT FG_OPF_ANYOUT
 
 enum { K_NONE, K_ENTRY, K_OPEN, K_ATTR, K_WRITE, K_STATFS, K_XATTR, K_LK };
 
-/* Indexed by opcode; holes have no name (unknown opcode). */
+/* Indexed by opcode; holes have no name (unknown opcode). A success reply
+ * is exactly out_min bytes (the kernel is as strict), except for VAROUT
+ * (at most the size asked for), XATTR (see fg_submit) and ANYOUT. */
 static const struct fg_opdef opdefs[] = {
 	ROW(FUSE_LOOKUP, "LOOKUP", 0, ENTRY_OUT, NAME | ENTRY, K_ENTRY, 0),
 	ROW(FUSE_FORGET, "FORGET", sizeof(struct fuse_forget_in), 0,
@@ -42,7 +45,7 @@ static const struct fg_opdef opdefs[] = {
 	    sizeof(struct fuse_attr_out), 0, K_ATTR, 0),
 	ROW(FUSE_SETATTR, "SETATTR", sizeof(struct fuse_setattr_in),
 	    sizeof(struct fuse_attr_out), 0, K_ATTR, 0),
-	ROW(FUSE_READLINK, "READLINK", 0, 0, 0, 0, 0),
+	ROW(FUSE_READLINK, "READLINK", 0, 0, ANYOUT, 0, 0),
 	ROW(FUSE_SYMLINK, "SYMLINK", 0, ENTRY_OUT, NAME | NAME2 | ENTRY,
 	    K_ENTRY, 0),
 	ROW(FUSE_MKNOD, "MKNOD", sizeof(struct fuse_mknod_in), ENTRY_OUT,

@@ -61,6 +61,15 @@ struct gw_listen_spec {
 	char *addr;	/* host:port, path, or fd number as text */
 };
 
+#define GW_IDMAP_MAX 16
+
+struct gw_idmaps {
+	struct {
+		uint32_t inside, outside, count;
+	} r[GW_IDMAP_MAX];
+	unsigned n;
+};
+
 struct gw_opts {
 	struct gw_listen_spec *listen;
 	size_t nlisten;
@@ -68,8 +77,11 @@ struct gw_opts {
 	char **prog_argv;		/* -- PROGRAM ARGS... */
 	uint32_t msize;
 	bool read_only;
-	bool squash;			/* --uid/--gid given */
+	bool squash;			/* --uid/--gid, --all-squash */
 	uint32_t squash_uid, squash_gid;
+	bool root_squash;		/* uid/gid 0 -> 65534 */
+	bool no_special_files;		/* EPERM for device/fifo/socket nodes */
+	struct gw_idmaps uid_map, gid_map;
 	unsigned max_connections, max_fids, max_requests;
 	size_t output_bound;
 	uint32_t chunk;
@@ -84,6 +96,15 @@ struct gw_opts {
 /* Parse argv; prints usage/version and exits on --help/--version, prints
  * a usage error and exits 2 on bad arguments. */
 void gw_opts_parse(struct gw_opts *o, int argc, char **argv);
+
+/* "INSIDE:OUTSIDE:COUNT" appended to m: 0, -EINVAL, -ENOSPC (more than
+ * GW_IDMAP_MAX ranges). */
+int gw_idmap_parse(struct gw_idmaps *m, const char *spec);
+/* A client's id as the backend sees it, and back. */
+uint32_t gw_id_to_backend(const struct gw_opts *o, uint32_t id, bool group);
+uint32_t gw_id_to_client(const struct gw_opts *o, uint32_t id, bool group);
+/* A mode that --no-special-files allows (a regular file or no type). */
+bool gw_regular_mode(uint32_t mode);
 
 /* ------------------------------------------------------------- nodes */
 

@@ -66,7 +66,7 @@ static void
 creation_gid(struct gw_req *r, uint32_t gid)
 {
 	if (!r->conn->srv->opts->squash && gid != P9_NONUNAME)
-		r->ctx.gid = gid;
+		r->ctx.gid = gw_id_to_backend(r->conn->srv->opts, gid, true);
 }
 
 static void
@@ -189,6 +189,10 @@ gw_op_mknod(struct gw_req *r)
 	if (!mknod_type_ok(t->mode) || t->major > RDEV_MAJOR_MAX ||
 	    t->minor > RDEV_MINOR_MAX) {
 		gw_req_fail(r, -EINVAL);
+		return;
+	}
+	if (r->conn->srv->opts->no_special_files && !gw_regular_mode(t->mode)) {
+		gw_req_fail(r, -EPERM);
 		return;
 	}
 	creation_gid(r, t->gid);

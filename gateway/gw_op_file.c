@@ -58,8 +58,8 @@ gw_fill_rgetattr(struct p9_rgetattr *g, const struct fuse_attr *a)
 	g->valid = P9_GETATTR_BASIC;
 	gw_qid_from_attr(&g->qid, a);
 	g->mode = a->mode;
-	g->uid = a->uid;
-	g->gid = a->gid;
+	g->uid = gw_id_to_client(gw_srv->opts, a->uid, false);
+	g->gid = gw_id_to_client(gw_srv->opts, a->gid, true);
 	g->nlink = a->nlink;
 	g->rdev = a->rdev;
 	g->size = a->size;
@@ -163,8 +163,8 @@ gw_op_setattr(struct gw_req *r)
 		in.valid |= (t->valid & P9_SETATTR_MTIME_SET) ? FATTR_MTIME :
 		    FATTR_MTIME | FATTR_MTIME_NOW;
 	in.mode = t->mode;
-	in.uid = t->uid;
-	in.gid = t->gid;
+	in.uid = gw_id_to_backend(r->conn->srv->opts, t->uid, false);
+	in.gid = gw_id_to_backend(r->conn->srv->opts, t->gid, true);
 	in.size = t->size;
 	in.atime = t->atime_sec;
 	in.atimensec = (uint32_t)t->atime_nsec;
@@ -472,7 +472,7 @@ gw_do_create(struct gw_req *r, const struct p9_str *name, uint32_t oflags,
 	co->name = *name;
 	r->op = co;
 	if (!r->conn->srv->opts->squash)
-		r->ctx.gid = gid;
+		r->ctx.gid = gw_id_to_backend(r->conn->srv->opts, gid, true);
 	struct fuse_create_in in = {
 		.flags = co->oflags & ~(uint32_t)O_NOCTTY,
 		.mode = S_IFREG | (mode & 07777),

@@ -145,7 +145,9 @@ stat_from_attr(struct gw_server *srv, const struct fuse_attr *a,
     const char *name, size_t name_len, struct p9_stat *st,
     struct stat_strs *b)
 {
-	const char *user = gw_user_name(srv, a->uid);
+	uint32_t uid = gw_id_to_client(srv->opts, a->uid, false);
+	uint32_t gid = gw_id_to_client(srv->opts, a->gid, true);
+	const char *user = gw_user_name(srv, uid);
 
 	memset(st, 0, sizeof(*st));
 	gw_qid_from_attr(&st->qid, a);
@@ -155,20 +157,20 @@ stat_from_attr(struct gw_server *srv, const struct fuse_attr *a,
 	st->length = S_ISDIR(a->mode) ? 0 : a->size;
 	st->name = str_of(name, name_len);
 	if (!user) {
-		snprintf(b->uid, sizeof(b->uid), "%u", a->uid);
+		snprintf(b->uid, sizeof(b->uid), "%u", uid);
 		user = b->uid;
 	}
-	const char *group = gw_group_name(srv, a->gid);
+	const char *group = gw_group_name(srv, gid);
 	if (!group) {
-		snprintf(b->gid, sizeof(b->gid), "%u", a->gid);
+		snprintf(b->gid, sizeof(b->gid), "%u", gid);
 		group = b->gid;
 	}
 	st->uid = str_of(user, strlen(user));
 	st->gid = str_of(group, strlen(group));
 	st->muid = st->uid;
-	st->n_uid = a->uid;
-	st->n_gid = a->gid;
-	st->n_muid = a->uid;
+	st->n_uid = uid;
+	st->n_gid = gid;
+	st->n_muid = uid;
 	st->extension = str_of("", 0);
 	if (S_ISCHR(a->mode) || S_ISBLK(a->mode)) {
 		snprintf(b->ext, sizeof(b->ext), "%c %u %u",
@@ -323,6 +325,10 @@ create_mknod(struct gw_req *r, uint32_t mode, uint32_t rdev)
 {
 	struct fuse_mknod_in in = { .mode = mode, .rdev = rdev, .umask = 0 };
 
+	if (r->conn->srv->opts->no_special_files && !gw_regular_mode(mode)) {
+		gw_req_fail(r, -EPERM);
+		return;
+	}
 	create_submit(r, FUSE_MKNOD, &in, sizeof(in), NULL, create_node_done);
 }
 
@@ -650,6 +656,18 @@ wstat_id(struct gw_req *r, uint32_t num, const struct p9_str *s, bool group,
 	return 1;
 }
 
+/* wstat_id, as the backend names the id. */
+static int
+wstat_backend_id(struct gw_req *r, uint32_t num, const struct p9_str *s,
+    bool group, uint32_t *id)
+{
+	int got = wstat_id(r, num, s, group, id);
+
+	if (got > 0)
+		*id = gw_id_to_backend(r->conn->srv->opts, *id, group);
+	return got;
+}
+
 /* The attributes part of a Twstat as a SETATTR (valid 0: none). */
 static int
 wstat_setattr_in(struct gw_req *r, const struct p9_stat *st,
@@ -679,12 +697,12 @@ wstat_setattr_in(struct gw_req *r, const struct p9_stat *st,
 		in->valid |= FATTR_MTIME;
 		in->mtime = st->mtime;
 	}
-	got = wstat_id(r, st->n_uid, &st->uid, false, &in->uid);
+	got = wstat_backend_id(r, st->n_uid, &st->uid, false, &in->uid);
 	if (got < 0)
 		return got;
 	if (got)
 		in->valid |= FATTR_UID;
-	got = wstat_id(r, st->n_gid, &st->gid, true, &in->gid);
+	got = wstat_backend_id(r, st->n_gid, &st->gid, true, &in->gid);
 	if (got < 0)
 		return got;
 	if (got)

@@ -311,6 +311,10 @@ gw_op_attach(struct gw_req *r)
 			gid = uid;
 		}
 	}
+	if (!srv->opts->squash) {
+		uid = gw_id_to_backend(srv->opts, uid, false);
+		gid = gw_id_to_backend(srv->opts, gid, true);
+	}
 	r->ctx.uid = uid;
 	r->ctx.gid = gid;
 	/* aname: a path below the export root, "" or "/" for the root. */

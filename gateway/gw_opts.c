@@ -32,6 +32,11 @@ static const char usage_text[] =
 "  --msize BYTES           largest 9P message (default 1048576, min 4096)\n"
 "  -r, --read-only         refuse every change with EROFS\n"
 "  --uid UID, --gid GID    run every request as this identity\n"
+"  --all-squash UID:GID    the same, in one option\n"
+"  --root-squash           run requests of uid 0 as 65534 (nobody)\n"
+"  --uid-map IN:OUT:COUNT  client uids IN.. are backend uids OUT.. (repeatable;\n"
+"  --gid-map IN:OUT:COUNT  unmapped ids become 65534, as in a user namespace)\n"
+"  --no-special-files      refuse to create devices, FIFOs and sockets (EPERM)\n"
 "  --flush-timeout SECS    answer a Tflush after SECS even if the backend\n"
 "                          op still hangs (default: wait, as 9P asks)\n"
 "  --chunk BYTES           bytes per FUSE READ/WRITE (default 131072)\n"
@@ -57,7 +62,8 @@ static const char usage_text[] =
 enum {
 	O_EXPORT = 256, O_MSIZE, O_UID, O_GID, O_MAXCONN, O_MAXFIDS, O_MAXREQ,
 	O_OUTBOUND, O_CHUNK, O_FLUSHTO, O_SOCKMODE, O_DEBUG, O_SECCOMP,
-	O_SANDBOX, O_SELFTEST,
+	O_SANDBOX, O_SELFTEST, O_ALLSQUASH, O_ROOTSQUASH, O_UIDMAP, O_GIDMAP,
+	O_NOSPECIAL,
 };
 
 static const struct option longopts[] = {
@@ -79,6 +85,11 @@ static const struct option longopts[] = {
 	{ "seccomp", required_argument, NULL, O_SECCOMP },
 	{ "sandbox", required_argument, NULL, O_SANDBOX },
 	{ "sandbox-selftest", required_argument, NULL, O_SELFTEST },
+	{ "all-squash", required_argument, NULL, O_ALLSQUASH },
+	{ "root-squash", no_argument, NULL, O_ROOTSQUASH },
+	{ "uid-map", required_argument, NULL, O_UIDMAP },
+	{ "gid-map", required_argument, NULL, O_GIDMAP },
+	{ "no-special-files", no_argument, NULL, O_NOSPECIAL },
 	{ "help", no_argument, NULL, 'h' },
 	{ "version", no_argument, NULL, 'V' },
 	{ NULL, 0, NULL, 0 },
@@ -201,6 +212,33 @@ gw_opts_parse(struct gw_opts *o, int argc, char **argv)
 			o->squash = true;
 			o->squash_gid = (uint32_t)num("--gid", optarg, 0,
 			    UINT32_MAX - 1, 10);
+			break;
+		case O_ALLSQUASH: {
+			unsigned long u, g;
+			char tail;
+			if (sscanf(optarg, "%lu:%lu%c", &u, &g, &tail) != 2 ||
+			    u >= UINT32_MAX || g >= UINT32_MAX)
+				usage_error("--all-squash: expected UID:GID, got "
+					    "'%s'", optarg);
+			o->squash = true;
+			o->squash_uid = (uint32_t)u;
+			o->squash_gid = (uint32_t)g;
+			break;
+		}
+		case O_ROOTSQUASH:
+			o->root_squash = true;
+			break;
+		case O_UIDMAP:
+		case O_GIDMAP:
+			if (gw_idmap_parse(ch == O_UIDMAP ? &o->uid_map :
+			    &o->gid_map, optarg) < 0)
+				usage_error("%s: expected INSIDE:OUTSIDE:COUNT "
+					    "(at most %d ranges), got '%s'",
+				    ch == O_UIDMAP ? "--uid-map" : "--gid-map",
+				    GW_IDMAP_MAX, optarg);
+			break;
+		case O_NOSPECIAL:
+			o->no_special_files = true;
 			break;
 		case O_MAXCONN:
 			o->max_connections = (unsigned)num("--max-connections",

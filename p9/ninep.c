@@ -25,52 +25,47 @@
 
 struct ninep_cmd {
 	const char *name;
-	const char *flags;	/* getopt letters it accepts */
+	const char *flags; /* getopt letters it accepts */
 	int min_args;
-	int max_args;		/* -1: any number */
+	int max_args; /* -1: any number */
 	const char *usage;
 	const char *help;
 	ninep_cmd_fn *run;
 };
 
 static const struct ninep_cmd cmds[] = {
-	{ "ls", "adl", 0, -1, "ls [-adl] [PATH...]",
-	    "list directories (-l: long, -a: dot files, -d: not contents)",
-	    ninep_cmd_ls },
-	{ "stat", "", 1, -1, "stat PATH...", "show all attributes",
-	    ninep_cmd_stat },
-	{ "cat", "", 1, -1, "cat PATH...", "copy files to standard output",
-	    ninep_cmd_cat },
-	{ "write", "a", 1, 1, "write [-a] PATH",
-	    "standard input to PATH (created or truncated; -a: append)",
-	    ninep_cmd_write },
-	{ "put", "", 2, 2, "put LOCAL REMOTE", "copy a local file to REMOTE",
-	    ninep_cmd_put },
-	{ "get", "", 2, 2, "get REMOTE LOCAL",
-	    "copy REMOTE to a local file ('-': standard output)",
-	    ninep_cmd_get },
-	{ "mkdir", "p", 1, -1, "mkdir [-p] PATH...",
-	    "make directories (-p: with parents, existing ones are fine)",
-	    ninep_cmd_mkdir },
-	{ "rm", "r", 1, -1, "rm [-r] PATH...",
-	    "remove files (-r: directories and their contents)",
-	    ninep_cmd_rm },
-	{ "mv", "", 2, 2, "mv OLD NEW",
-	    "rename (into NEW when NEW is a directory)", ninep_cmd_mv },
-	{ "ln", "s", 2, 2, "ln [-s] TARGET PATH",
-	    "make a symbolic (-s) or hard link PATH", ninep_cmd_ln },
-	{ "readlink", "", 1, -1, "readlink PATH...",
-	    "print symbolic link targets", ninep_cmd_readlink },
-	{ "df", "", 0, 1, "df [PATH]", "file system usage (9P2000.L)",
-	    ninep_cmd_df },
-	{ "touch", "", 1, -1, "touch PATH...",
-	    "set times to now, creating empty files", ninep_cmd_touch },
-	{ "version", "", 0, 0, "version",
-	    "print the dialect and msize the server granted",
-	    ninep_cmd_version },
-	{ "chmod", "", 2, -1, "chmod MODE PATH...",
-	    "change permissions (octal, or symbolic like u+x,go-w)",
-	    ninep_cmd_chmod },
+    {"ls", "adl", 0, -1, "ls [-adl] [PATH...]",
+        "list directories (-l: long, -a: dot files, -d: not contents)",
+        ninep_cmd_ls},
+    {"stat", "", 1, -1, "stat PATH...", "show all attributes", ninep_cmd_stat},
+    {"cat", "", 1, -1, "cat PATH...", "copy files to standard output",
+        ninep_cmd_cat},
+    {"write", "a", 1, 1, "write [-a] PATH",
+        "standard input to PATH (created or truncated; -a: append)",
+        ninep_cmd_write},
+    {"put", "", 2, 2, "put LOCAL REMOTE", "copy a local file to REMOTE",
+        ninep_cmd_put},
+    {"get", "", 2, 2, "get REMOTE LOCAL",
+        "copy REMOTE to a local file ('-': standard output)", ninep_cmd_get},
+    {"mkdir", "p", 1, -1, "mkdir [-p] PATH...",
+        "make directories (-p: with parents, existing ones are fine)",
+        ninep_cmd_mkdir},
+    {"rm", "r", 1, -1, "rm [-r] PATH...",
+        "remove files (-r: directories and their contents)", ninep_cmd_rm},
+    {"mv", "", 2, 2, "mv OLD NEW", "rename (into NEW when NEW is a directory)",
+        ninep_cmd_mv},
+    {"ln", "s", 2, 2, "ln [-s] TARGET PATH",
+        "make a symbolic (-s) or hard link PATH", ninep_cmd_ln},
+    {"readlink", "", 1, -1, "readlink PATH...", "print symbolic link targets",
+        ninep_cmd_readlink},
+    {"df", "", 0, 1, "df [PATH]", "file system usage (9P2000.L)", ninep_cmd_df},
+    {"touch", "", 1, -1, "touch PATH...",
+        "set times to now, creating empty files", ninep_cmd_touch},
+    {"version", "", 0, 0, "version",
+        "print the dialect and msize the server granted", ninep_cmd_version},
+    {"chmod", "", 2, -1, "chmod MODE PATH...",
+        "change permissions (octal, or symbolic like u+x,go-w)",
+        ninep_cmd_chmod},
 };
 
 #define NCMDS (sizeof(cmds) / sizeof(cmds[0]))
@@ -107,8 +102,8 @@ usage(FILE *f)
 	    "1 a remote or I/O error, 2 bad usage.\n");
 }
 
-static int
-usage_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+static int usage_error(const char *fmt, ...)
+    __attribute__((format(printf, 1, 2)));
 
 static int
 usage_error(const char *fmt, ...)
@@ -128,8 +123,8 @@ usage_error(const char *fmt, ...)
 int
 ninep_err(const char *what, int err)
 {
-	fprintf(stderr, "ninep: %s: %s\n", what, strerror(err < 0 ? -err :
-	    err));
+	fprintf(
+	    stderr, "ninep: %s: %s\n", what, strerror(err < 0 ? -err : err));
 	return NINEP_FAIL;
 }
 
@@ -147,8 +142,8 @@ ninep_errf(const char *fmt, ...)
 }
 
 int
-ninep_walk(struct ninep *np, const char *path, uint32_t *fid,
-    struct p9_qid *qid)
+ninep_walk(
+    struct ninep *np, const char *path, uint32_t *fid, struct p9_qid *qid)
 {
 	return p9c_walk_path(np->c, np->root, path, fid, qid);
 }
@@ -166,8 +161,7 @@ ninep_basename(const char *path)
 }
 
 int
-ninep_parent(struct ninep *np, const char *path, uint32_t *dfid,
-    char **name)
+ninep_parent(struct ninep *np, const char *path, uint32_t *dfid, char **name)
 {
 	char *dir, *base, *slash;
 	size_t n;
@@ -279,8 +273,8 @@ static int
 parse_globals(int argc, char **argv, struct globals *g)
 {
 	static const struct option longopts[] = {
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
+	    {"help", no_argument, NULL, 'h'},
+	    {NULL, 0, NULL, 0},
 	};
 	unsigned long v;
 	int ch;
@@ -293,8 +287,8 @@ parse_globals(int argc, char **argv, struct globals *g)
 	g->window = P9C_DEFAULT_WINDOW;
 	g->timeout_ms = -1;
 	opterr = 0;
-	while ((ch = getopt_long(argc, argv, "+a:A:m:u:V:w:t:h", longopts,
-	    NULL)) != -1) {
+	while ((ch = getopt_long(
+	            argc, argv, "+a:A:m:u:V:w:t:h", longopts, NULL)) != -1) {
 		switch (ch) {
 		case 'a':
 			g->addr = optarg;
@@ -306,7 +300,8 @@ parse_globals(int argc, char **argv, struct globals *g)
 			if (!parse_uint(optarg, UINT32_MAX, &v) ||
 			    v < P9C_MIN_MSIZE)
 				return usage_error("-m %s: not an msize "
-				    "(%u or more)", optarg, P9C_MIN_MSIZE);
+				                   "(%u or more)",
+				    optarg, P9C_MIN_MSIZE);
 			g->msize = (uint32_t)v;
 			break;
 		case 'u':
@@ -317,19 +312,22 @@ parse_globals(int argc, char **argv, struct globals *g)
 			    strcmp(optarg, "9P2000.u") != 0 &&
 			    strcmp(optarg, "9P2000") != 0)
 				return usage_error("-V %s: not 9P2000.L, "
-				    "9P2000.u or 9P2000", optarg);
+				                   "9P2000.u or 9P2000",
+				    optarg);
 			g->version = optarg;
 			break;
 		case 'w':
 			if (!parse_uint(optarg, P9C_MAX_WINDOW, &v) || v == 0)
 				return usage_error("-w %s: not a window "
-				    "(1..%u)", optarg, P9C_MAX_WINDOW);
+				                   "(1..%u)",
+				    optarg, P9C_MAX_WINDOW);
 			g->window = (unsigned)v;
 			break;
 		case 't':
 			if (!parse_uint(optarg, INT_MAX / 1000, &v))
 				return usage_error("-t %s: not a number of "
-				    "seconds", optarg);
+				                   "seconds",
+				    optarg);
 			g->timeout_ms = (int)v * 1000;
 			break;
 		case 'h':
@@ -338,9 +336,10 @@ parse_globals(int argc, char **argv, struct globals *g)
 		default:
 			if (optopt != 0 && strchr("aAmuVwt", optopt) != NULL)
 				return usage_error("option -%c needs an "
-				    "argument", optopt);
-			return usage_error("unknown option '%s'",
-			    argv[optind - 1]);
+				                   "argument",
+				    optopt);
+			return usage_error(
+			    "unknown option '%s'", argv[optind - 1]);
 		}
 	}
 	return NINEP_OK;
@@ -365,7 +364,7 @@ parse_cmd(const struct ninep_cmd *cmd, int argc, char **argv,
 
 	memset(o, 0, sizeof(*o));
 	snprintf(optstr, sizeof(optstr), "+%s", cmd->flags);
-	optind = 0;	/* GNU getopt: start over */
+	optind = 0; /* GNU getopt: start over */
 	while ((ch = getopt(argc, argv, optstr)) != -1) {
 		switch (ch) {
 		case 'a':
@@ -388,8 +387,8 @@ parse_cmd(const struct ninep_cmd *cmd, int argc, char **argv,
 			break;
 		default:
 			return usage_error("%s: unknown option '%s'\n"
-			    "usage: ninep %s", cmd->name, argv[optind - 1],
-			    cmd->usage);
+			                   "usage: ninep %s",
+			    cmd->name, argv[optind - 1], cmd->usage);
 		}
 	}
 	nargs = argc - optind;
@@ -420,13 +419,13 @@ session_open(struct ninep *np, const struct globals *g)
 	p9c_set_timeout(np->c, g->timeout_ms);
 	r = p9c_version(np->c, g->msize, g->version);
 	if (r < 0)
-		return ninep_errf("%s: version %s: %s", g->addr, g->version,
-		    strerror(-r));
+		return ninep_errf(
+		    "%s: version %s: %s", g->addr, g->version, strerror(-r));
 	who(g->user, uname, sizeof(uname), &n_uname);
 	r = p9c_attach(np->c, uname, n_uname, g->aname, &np->root, NULL);
 	if (r < 0)
-		return ninep_errf("%s: attach '%s': %s", g->addr, g->aname,
-		    strerror(-r));
+		return ninep_errf(
+		    "%s: attach '%s': %s", g->addr, g->aname, strerror(-r));
 	np->attached = true;
 	return NINEP_OK;
 }
@@ -443,7 +442,7 @@ main(int argc, char **argv)
 	status = parse_globals(argc, argv, &g);
 	if (status != NINEP_OK)
 		return status;
-	ci = optind;	/* getopt's optind changes below */
+	ci = optind; /* getopt's optind changes below */
 	if (ci >= argc)
 		return usage_error("no command");
 	if (strcmp(argv[ci], "help") == 0) {
@@ -458,7 +457,7 @@ main(int argc, char **argv)
 		return status;
 	if (g.addr == NULL || g.addr[0] == '\0')
 		return usage_error("no server address (-a ADDR or "
-		    "NINEP_ADDR)");
+		                   "NINEP_ADDR)");
 
 	memset(&np, 0, sizeof(np));
 	np.addr = g.addr;
@@ -468,8 +467,8 @@ main(int argc, char **argv)
 	np.gid = (uint32_t)getegid();
 	status = session_open(&np, &g);
 	if (status == NINEP_OK)
-		status = cmd->run(&np, &o, argc - ci - first,
-		    argv + ci + first);
+		status =
+		    cmd->run(&np, &o, argc - ci - first, argv + ci + first);
 	if (np.attached && p9c_error(np.c) == 0)
 		(void)p9c_clunk(np.c, np.root);
 	p9c_free(np.c);

@@ -24,7 +24,7 @@
 
 struct fd_sink {
 	int fd;
-	int err;	/* local write error (to tell it from a remote one) */
+	int err; /* local write error (to tell it from a remote one) */
 };
 
 static int
@@ -40,17 +40,17 @@ fd_sink_cb(void *arg, const void *data, size_t len, uint64_t off)
 
 /* Copy remote path to fd; what names the local side in messages. */
 static int
-copy_out(struct ninep *np, const char *path, uint32_t fid, int fd,
-    const char *what)
+copy_out(
+    struct ninep *np, const char *path, uint32_t fid, int fd, const char *what)
 {
-	struct fd_sink s = { .fd = fd };
+	struct fd_sink s = {.fd = fd};
 	int r;
 
 	r = p9c_open(np->c, fid, O_RDONLY, NULL, NULL);
 	if (r < 0)
 		return ninep_err(path, r);
-	r = p9c_read_stream(np->c, fid, 0, UINT64_MAX, np->window,
-	    fd_sink_cb, &s, NULL);
+	r = p9c_read_stream(
+	    np->c, fid, 0, UINT64_MAX, np->window, fd_sink_cb, &s, NULL);
 	if (s.err != 0)
 		return ninep_err(what, s.err);
 	if (r < 0)
@@ -59,8 +59,8 @@ copy_out(struct ninep *np, const char *path, uint32_t fid, int fd,
 }
 
 int
-ninep_cmd_cat(struct ninep *np, const struct ninep_opts *o, int argc,
-    char **argv)
+ninep_cmd_cat(
+    struct ninep *np, const struct ninep_opts *o, int argc, char **argv)
 {
 	int status = NINEP_OK;
 
@@ -73,7 +73,7 @@ ninep_cmd_cat(struct ninep *np, const struct ninep_opts *o, int argc,
 			continue;
 		}
 		if (copy_out(np, argv[i], f, STDOUT_FILENO,
-		    "standard output") != NINEP_OK)
+		        "standard output") != NINEP_OK)
 			status = NINEP_FAIL;
 		(void)p9c_clunk(np->c, f);
 	}
@@ -81,8 +81,8 @@ ninep_cmd_cat(struct ninep *np, const struct ninep_opts *o, int argc,
 }
 
 int
-ninep_cmd_get(struct ninep *np, const struct ninep_opts *o, int argc,
-    char **argv)
+ninep_cmd_get(
+    struct ninep *np, const struct ninep_opts *o, int argc, char **argv)
 {
 	const char *remote = argv[0], *local = argv[1];
 	struct p9c_attr a;
@@ -151,7 +151,7 @@ static int
 copy_in(struct ninep *np, const char *path, int fd, const char *what,
     uint32_t mode, bool append)
 {
-	struct fd_source src = { .fd = fd };
+	struct fd_source src = {.fd = fd};
 	uint64_t off = 0;
 	uint32_t dfid, f;
 	char *name = NULL;
@@ -162,7 +162,7 @@ copy_in(struct ninep *np, const char *path, int fd, const char *what,
 	if (r < 0)
 		return ninep_err(path, r);
 	{
-		const char *nm[1] = { name };
+		const char *nm[1] = {name};
 
 		r = p9c_walk(np->c, dfid, 1, nm, &f, NULL);
 	}
@@ -212,16 +212,15 @@ copy_in(struct ninep *np, const char *path, int fd, const char *what,
 }
 
 int
-ninep_cmd_write(struct ninep *np, const struct ninep_opts *o, int argc,
-    char **argv)
+ninep_cmd_write(
+    struct ninep *np, const struct ninep_opts *o, int argc, char **argv)
 {
-	return copy_in(np, argv[0], STDIN_FILENO, "standard input", 0666,
-	    o->a);
+	return copy_in(np, argv[0], STDIN_FILENO, "standard input", 0666, o->a);
 }
 
 int
-ninep_cmd_put(struct ninep *np, const struct ninep_opts *o, int argc,
-    char **argv)
+ninep_cmd_put(
+    struct ninep *np, const struct ninep_opts *o, int argc, char **argv)
 {
 	const char *local = argv[0], *remote = argv[1];
 	struct stat st;
@@ -255,8 +254,8 @@ mkdir_one(struct ninep *np, const char *path)
 
 	r = ninep_parent(np, path, &dfid, &name);
 	if (r == 0) {
-		r = p9c_mkdir(np->c, dfid, name, 0777 & ~np->umask, np->gid,
-		    NULL);
+		r = p9c_mkdir(
+		    np->c, dfid, name, 0777 & ~np->umask, np->gid, NULL);
 		(void)p9c_clunk(np->c, dfid);
 		free(name);
 	}
@@ -276,8 +275,8 @@ mkdir_parents(struct ninep *np, const char *path)
 		return -ENOMEM;
 	r = p9c_walk(np->c, np->root, 0, NULL, &cur, NULL);
 	for (p = strtok_r(copy, "/", &save); r == 0 && p != NULL;
-	    p = strtok_r(NULL, "/", &save)) {
-		const char *nm[1] = { p };
+	     p = strtok_r(NULL, "/", &save)) {
+		const char *nm[1] = {p};
 		struct p9_qid qid;
 		uint32_t next;
 
@@ -285,8 +284,8 @@ mkdir_parents(struct ninep *np, const char *path)
 			continue;
 		r = p9c_walk(np->c, cur, 1, nm, &next, &qid);
 		if (r == -ENOENT) {
-			r = p9c_mkdir(np->c, cur, p, 0777 & ~np->umask,
-			    np->gid, NULL);
+			r = p9c_mkdir(
+			    np->c, cur, p, 0777 & ~np->umask, np->gid, NULL);
 			if (r == 0 || r == -EEXIST)
 				r = p9c_walk(np->c, cur, 1, nm, &next, &qid);
 		}
@@ -308,14 +307,14 @@ mkdir_parents(struct ninep *np, const char *path)
 }
 
 int
-ninep_cmd_mkdir(struct ninep *np, const struct ninep_opts *o, int argc,
-    char **argv)
+ninep_cmd_mkdir(
+    struct ninep *np, const struct ninep_opts *o, int argc, char **argv)
 {
 	int status = NINEP_OK;
 
 	for (int i = 0; i < argc; i++) {
-		int r = o->p ? mkdir_parents(np, argv[i]) :
-		    mkdir_one(np, argv[i]);
+		int r =
+		    o->p ? mkdir_parents(np, argv[i]) : mkdir_one(np, argv[i]);
 
 		if (r < 0)
 			status = ninep_err(argv[i], r);
@@ -369,8 +368,8 @@ static int
 rm_entry(struct ninep *np, uint32_t dfid, const char *name, const char *path,
     bool rec)
 {
-	const char *nm[1] = { name };
-	struct names names = { 0 };
+	const char *nm[1] = {name};
+	struct names names = {0};
 	struct p9_qid qid;
 	uint32_t f, lf;
 	int r, status = NINEP_OK;
@@ -420,8 +419,8 @@ rm_entry(struct ninep *np, uint32_t dfid, const char *name, const char *path,
 }
 
 int
-ninep_cmd_rm(struct ninep *np, const struct ninep_opts *o, int argc,
-    char **argv)
+ninep_cmd_rm(
+    struct ninep *np, const struct ninep_opts *o, int argc, char **argv)
 {
 	int status = NINEP_OK;
 
@@ -432,7 +431,8 @@ ninep_cmd_rm(struct ninep *np, const struct ninep_opts *o, int argc,
 
 		if (r == -EINVAL) {
 			status = ninep_errf("%s: refusing to remove '.', "
-			    "'..' or the root", argv[i]);
+			                    "'..' or the root",
+			    argv[i]);
 			continue;
 		}
 		if (r < 0) {
@@ -448,8 +448,8 @@ ninep_cmd_rm(struct ninep *np, const struct ninep_opts *o, int argc,
 }
 
 int
-ninep_cmd_mv(struct ninep *np, const struct ninep_opts *o, int argc,
-    char **argv)
+ninep_cmd_mv(
+    struct ninep *np, const struct ninep_opts *o, int argc, char **argv)
 {
 	const char *from = argv[0], *to = argv[1];
 	uint32_t odfid, ndfid, tf;
@@ -482,14 +482,14 @@ ninep_cmd_mv(struct ninep *np, const struct ninep_opts *o, int argc,
 	free(oname);
 	free(nname);
 	if (r < 0)
-		return ninep_errf("cannot move '%s' to '%s': %s", from, to,
-		    strerror(-r));
+		return ninep_errf(
+		    "cannot move '%s' to '%s': %s", from, to, strerror(-r));
 	return NINEP_OK;
 }
 
 int
-ninep_cmd_ln(struct ninep *np, const struct ninep_opts *o, int argc,
-    char **argv)
+ninep_cmd_ln(
+    struct ninep *np, const struct ninep_opts *o, int argc, char **argv)
 {
 	const char *target = argv[0], *path = argv[1];
 	uint32_t dfid, tf = P9_NOFID;
@@ -504,8 +504,8 @@ ninep_cmd_ln(struct ninep *np, const struct ninep_opts *o, int argc,
 	r = ninep_parent(np, path, &dfid, &name);
 	if (r == 0) {
 		if (o->s)
-			r = p9c_symlink(np->c, dfid, name, target, np->gid,
-			    NULL);
+			r = p9c_symlink(
+			    np->c, dfid, name, target, np->gid, NULL);
 		else
 			r = p9c_link(np->c, dfid, tf, name);
 		(void)p9c_clunk(np->c, dfid);
@@ -517,8 +517,8 @@ ninep_cmd_ln(struct ninep *np, const struct ninep_opts *o, int argc,
 }
 
 int
-ninep_cmd_readlink(struct ninep *np, const struct ninep_opts *o, int argc,
-    char **argv)
+ninep_cmd_readlink(
+    struct ninep *np, const struct ninep_opts *o, int argc, char **argv)
 {
 	int status = NINEP_OK;
 
@@ -547,8 +547,8 @@ ninep_cmd_readlink(struct ninep *np, const struct ninep_opts *o, int argc,
 }
 
 int
-ninep_cmd_df(struct ninep *np, const struct ninep_opts *o, int argc,
-    char **argv)
+ninep_cmd_df(
+    struct ninep *np, const struct ninep_opts *o, int argc, char **argv)
 {
 	const char *path = argc > 0 ? argv[0] : "/";
 	struct p9_rstatfs st;
@@ -579,13 +579,14 @@ ninep_cmd_df(struct ninep *np, const struct ninep_opts *o, int argc,
 	printf("%-20s %10s %10s %10s %4s %s\n", "Filesystem", "1K-blocks",
 	    "Used", "Available", "Use%", "Mounted on");
 	printf("%-20s %10" PRIu64 " %10" PRIu64 " %10" PRIu64 " %3" PRIu64
-	    "%% %s\n", np->addr, total, used, avail, pct, path);
+	       "%% %s\n",
+	    np->addr, total, used, avail, pct, path);
 	return NINEP_OK;
 }
 
 int
-ninep_cmd_touch(struct ninep *np, const struct ninep_opts *o, int argc,
-    char **argv)
+ninep_cmd_touch(
+    struct ninep *np, const struct ninep_opts *o, int argc, char **argv)
 {
 	int status = NINEP_OK;
 
@@ -595,8 +596,9 @@ ninep_cmd_touch(struct ninep *np, const struct ninep_opts *o, int argc,
 		int r = ninep_walk(np, argv[i], &f, NULL);
 
 		if (r == 0) {
-			struct p9c_setattr sa = { .valid = P9_SETATTR_ATIME |
-				P9_SETATTR_MTIME | P9_SETATTR_CTIME };
+			struct p9c_setattr sa = {.valid = P9_SETATTR_ATIME |
+			                                  P9_SETATTR_MTIME |
+			                                  P9_SETATTR_CTIME};
 
 			r = p9c_setattr(np->c, f, &sa);
 			(void)p9c_clunk(np->c, f);
@@ -665,7 +667,8 @@ apply_mode(const char *spec, uint32_t old, mode_t umask_bits)
 			uint32_t mask = who ? who : (07777 & ~umask_bits);
 
 			for (; *p != '\0' && *p != ',' && *p != '+' &&
-			    *p != '-' && *p != '='; p++) {
+			       *p != '-' && *p != '=';
+			     p++) {
 				switch (*p) {
 				case 'r':
 					bits |= 0444;
@@ -707,8 +710,8 @@ apply_mode(const char *spec, uint32_t old, mode_t umask_bits)
 }
 
 int
-ninep_cmd_chmod(struct ninep *np, const struct ninep_opts *o, int argc,
-    char **argv)
+ninep_cmd_chmod(
+    struct ninep *np, const struct ninep_opts *o, int argc, char **argv)
 {
 	int status = NINEP_OK;
 
@@ -717,8 +720,8 @@ ninep_cmd_chmod(struct ninep *np, const struct ninep_opts *o, int argc,
 		return NINEP_USAGE;
 	}
 	for (int i = 1; i < argc; i++) {
-		struct p9c_setattr sa = { .valid = P9_SETATTR_MODE |
-			P9_SETATTR_CTIME };
+		struct p9c_setattr sa = {
+		    .valid = P9_SETATTR_MODE | P9_SETATTR_CTIME};
 		struct p9c_attr a;
 		uint32_t f;
 		int r = ninep_walk(np, argv[i], &f, NULL);
@@ -726,8 +729,8 @@ ninep_cmd_chmod(struct ninep *np, const struct ninep_opts *o, int argc,
 		if (r == 0) {
 			r = p9c_getattr(np->c, f, P9_GETATTR_BASIC, &a);
 			if (r == 0) {
-				sa.mode = (uint32_t)apply_mode(argv[0], a.mode,
-				    np->umask);
+				sa.mode = (uint32_t)apply_mode(
+				    argv[0], a.mode, np->umask);
 				r = p9c_setattr(np->c, f, &sa);
 			}
 			(void)p9c_clunk(np->c, f);
@@ -739,13 +742,13 @@ ninep_cmd_chmod(struct ninep *np, const struct ninep_opts *o, int argc,
 }
 
 int
-ninep_cmd_version(struct ninep *np, const struct ninep_opts *o, int argc,
-    char **argv)
+ninep_cmd_version(
+    struct ninep *np, const struct ninep_opts *o, int argc, char **argv)
 {
 	static const char *const names[] = {
-		[P9_V_2000] = "9P2000",
-		[P9_V_2000U] = "9P2000.u",
-		[P9_V_2000L] = "9P2000.L",
+	    [P9_V_2000] = "9P2000",
+	    [P9_V_2000U] = "9P2000.u",
+	    [P9_V_2000L] = "9P2000.L",
 	};
 	unsigned d = p9c_dialect(np->c);
 

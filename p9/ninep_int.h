@@ -17,31 +17,31 @@
 
 /* exit statuses */
 #define NINEP_OK 0
-#define NINEP_FAIL 1	/* a remote or local I/O error */
-#define NINEP_USAGE 2	/* bad command line */
+#define NINEP_FAIL 1  /* a remote or local I/O error */
+#define NINEP_USAGE 2 /* bad command line */
 
 struct ninep {
 	struct p9c *c;
-	uint32_t root;		/* the attach fid */
-	bool attached;		/* root is valid */
-	const char *addr;	/* as the user gave it, for messages */
-	unsigned window;	/* requests in flight for cat/get/put */
+	uint32_t root;    /* the attach fid */
+	bool attached;    /* root is valid */
+	const char *addr; /* as the user gave it, for messages */
+	unsigned window;  /* requests in flight for cat/get/put */
 	mode_t umask;
-	uint32_t gid;		/* gid for new files (Tlcreate, Tmkdir) */
+	uint32_t gid; /* gid for new files (Tlcreate, Tmkdir) */
 };
 
 /* Command-line flags of one command (each command accepts a subset). */
 struct ninep_opts {
-	bool a;		/* ls: all names; write: append */
-	bool d;		/* ls: directories themselves */
-	bool l;		/* ls: long format */
-	bool p;		/* mkdir: parents */
-	bool r;		/* rm: recursive */
-	bool s;		/* ln: symbolic */
+	bool a; /* ls: all names; write: append */
+	bool d; /* ls: directories themselves */
+	bool l; /* ls: long format */
+	bool p; /* mkdir: parents */
+	bool r; /* rm: recursive */
+	bool s; /* ln: symbolic */
 };
 
-typedef int ninep_cmd_fn(struct ninep *np, const struct ninep_opts *o,
-    int argc, char **argv);
+typedef int ninep_cmd_fn(
+    struct ninep *np, const struct ninep_opts *o, int argc, char **argv);
 
 /* the commands (argv holds the operands only) */
 ninep_cmd_fn ninep_cmd_ls, ninep_cmd_stat, ninep_cmd_cat, ninep_cmd_write,
@@ -56,16 +56,16 @@ int ninep_err(const char *what, int err);
 int ninep_errf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
 /* Walk from the root to path; *qid may be NULL. */
-int ninep_walk(struct ninep *np, const char *path, uint32_t *fid,
-    struct p9_qid *qid);
+int ninep_walk(
+    struct ninep *np, const char *path, uint32_t *fid, struct p9_qid *qid);
 
 /*
  * Walk to the directory holding path's last component; *name (malloc'd,
  * free it) is that component. -EINVAL when path has no last component
  * (the root, "..", ".").
  */
-int ninep_parent(struct ninep *np, const char *path, uint32_t *dfid,
-    char **name);
+int ninep_parent(
+    struct ninep *np, const char *path, uint32_t *dfid, char **name);
 
 /* The last component of path (a pointer into path; trailing '/' count as
  * nothing, so the result may end in '/'). */

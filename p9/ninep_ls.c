@@ -22,10 +22,10 @@
 #include <time.h>
 
 struct entry {
-	char *name;		/* as shown */
+	char *name; /* as shown */
 	bool have_attr;
 	struct p9c_attr a;
-	char *link;		/* symlink target (-l), or NULL */
+	char *link; /* symlink target (-l), or NULL */
 };
 
 struct list {
@@ -67,8 +67,8 @@ list_free(struct list *l)
 static int
 entry_cmp(const void *a, const void *b)
 {
-	return strcmp(((const struct entry *)a)->name,
-	    ((const struct entry *)b)->name);
+	return strcmp(
+	    ((const struct entry *)a)->name, ((const struct entry *)b)->name);
 }
 
 /* by name, bytewise (ls in the C locale) */
@@ -165,7 +165,7 @@ num_width(const char *s)
 
 struct widths {
 	int nlink, uid, gid, size;
-	uint64_t total;		/* 1 KiB blocks */
+	uint64_t total; /* 1 KiB blocks */
 };
 
 static void
@@ -201,10 +201,10 @@ widths_add(struct widths *w, const struct list *l)
  * for command-line operands, over the directory operands in more too.
  */
 static void
-print_entries(const struct list *l, const struct ninep_opts *o,
-    bool total_line, const struct list *more)
+print_entries(const struct list *l, const struct ninep_opts *o, bool total_line,
+    const struct list *more)
 {
-	struct widths w = { 0 };
+	struct widths w = {0};
 	time_t now = time(NULL);
 
 	if (!o->l) {
@@ -233,8 +233,7 @@ print_entries(const struct list *l, const struct ninep_opts *o,
 		/* numbers right-aligned, names left-aligned, as ls does */
 		printf("%s %*" PRIu64 " %*s %*s %*s %s %s", mode, w.nlink,
 		    e->a.nlink, e->a.uname[0] ? -w.uid : w.uid, u,
-		    e->a.gname[0] ? -w.gid : w.gid, g, w.size, sz, tm,
-		    e->name);
+		    e->a.gname[0] ? -w.gid : w.gid, g, w.size, sz, tm, e->name);
 		if (e->link != NULL)
 			printf(" -> %s", e->link);
 		putchar('\n');
@@ -293,8 +292,8 @@ static int
 list_dir(struct ninep *np, const char *path, uint32_t dfid,
     const struct ninep_opts *o)
 {
-	struct collect co = { .all = o->a };
-	struct list l = { 0 };
+	struct collect co = {.all = o->a};
+	struct list l = {0};
 	uint32_t f;
 	int r, status = NINEP_OK;
 
@@ -317,7 +316,7 @@ list_dir(struct ninep *np, const char *path, uint32_t dfid,
 	if (o->l) {
 		for (size_t i = 0; i < l.n; i++) {
 			struct entry *e = &l.v[i];
-			const char *nm[1] = { e->name };
+			const char *nm[1] = {e->name};
 			uint32_t ef;
 
 			/* 9P2000.L dirents carry no attributes */
@@ -341,11 +340,11 @@ list_dir(struct ninep *np, const char *path, uint32_t dfid,
 }
 
 int
-ninep_cmd_ls(struct ninep *np, const struct ninep_opts *o, int argc,
-    char **argv)
+ninep_cmd_ls(
+    struct ninep *np, const struct ninep_opts *o, int argc, char **argv)
 {
-	struct list files = { 0 }, dirs = { 0 };
-	char *dot[] = { "." };
+	struct list files = {0}, dirs = {0};
+	char *dot[] = {"."};
 	int status = NINEP_OK;
 	bool any = false;
 
@@ -413,8 +412,8 @@ print_time(const char *what, uint64_t sec, uint64_t nsec)
 		snprintf(buf, sizeof(buf), "?");
 	else
 		strftime(buf, sizeof(buf), "%Y-%m-%d %H:%M:%S", &tm);
-	printf("%s: %s.%09" PRIu64 " UTC (%" PRIu64 ")\n", what, buf, nsec,
-	    sec);
+	printf(
+	    "%s: %s.%09" PRIu64 " UTC (%" PRIu64 ")\n", what, buf, nsec, sec);
 }
 
 static void
@@ -445,8 +444,8 @@ print_stat(const char *path, const struct p9c_attr *a, const char *link)
 }
 
 int
-ninep_cmd_stat(struct ninep *np, const struct ninep_opts *o, int argc,
-    char **argv)
+ninep_cmd_stat(
+    struct ninep *np, const struct ninep_opts *o, int argc, char **argv)
 {
 	int status = NINEP_OK;
 

@@ -74,8 +74,8 @@ void p9c_free(struct p9c *c);
  * p9c_dial + p9c_new + p9c_version(msize, version). Returns 0 with *out
  * set, or the first error (nothing is left open).
  */
-int p9c_connect(const char *addr, uint32_t msize, const char *version,
-    struct p9c **out);
+int p9c_connect(
+    const char *addr, uint32_t msize, const char *version, struct p9c **out);
 
 /* The descriptor (still owned by c). */
 int p9c_fd(const struct p9c *c);
@@ -192,8 +192,7 @@ int p9c_flush(struct p9c *c, uint16_t oldtag, uint16_t *tag);
  * NULL); -EPROTO for any other reply type (the connection breaks);
  * -ETIMEDOUT; or a transport/codec error.
  */
-int p9c_rpc(struct p9c *c, struct p9_msg *tx, struct p9_msg *rx,
-    void **frame);
+int p9c_rpc(struct p9c *c, struct p9_msg *tx, struct p9_msg *rx, void **frame);
 
 /* The negative errno an Rlerror or Rerror m stands for (0 for other types);
  * never 0 for an error reply. */
@@ -235,9 +234,10 @@ int p9c_remove(struct p9c *c, uint32_t fid);
 /* ------------------------------------------------------------- open, I/O */
 
 /*
- * Open fid with Linux open(2) flags: Tlopen(flags) in 9P2000.L, Topen with
- * the matching P9_O* mode otherwise (O_TRUNC -> OTRUNC, O_APPEND -> OAPPEND
- * in .u). *qid and *iounit may be NULL; the iounit is also kept for
+ * Open fid with the host's open(2) O_* flags: Tlopen in 9P2000.L (the flags
+ * converted to the wire's values, those of Linux on x86), Topen with the
+ * matching P9_O* mode otherwise (O_TRUNC -> OTRUNC, O_APPEND -> OAPPEND in
+ * .u). *qid and *iounit may be NULL; the iounit is also kept for
  * p9c_iosize.
  */
 int p9c_open(struct p9c *c, uint32_t fid, uint32_t flags, struct p9_qid *qid,
@@ -253,20 +253,19 @@ int p9c_create(struct p9c *c, uint32_t fid, const char *name, uint32_t flags,
 
 /* One Tread of at most min(len, p9c_iosize) bytes at off. Returns the
  * count (0 at end of file) or a negative errno. */
-ssize_t p9c_read(struct p9c *c, uint32_t fid, void *buf, size_t len,
-    uint64_t off);
+ssize_t p9c_read(
+    struct p9c *c, uint32_t fid, void *buf, size_t len, uint64_t off);
 
 /* One Twrite of at most min(len, p9c_iosize) bytes. Returns the count the
  * server wrote or a negative errno. */
-ssize_t p9c_write(struct p9c *c, uint32_t fid, const void *buf, size_t len,
-    uint64_t off);
+ssize_t p9c_write(
+    struct p9c *c, uint32_t fid, const void *buf, size_t len, uint64_t off);
 
 /*
  * Called with the file's bytes in order: data/len at file offset off.
  * Return 0 to go on, a negative errno to stop (p9c_read_stream returns it).
  */
-typedef int p9c_sink_fn(void *arg, const void *data, size_t len,
-    uint64_t off);
+typedef int p9c_sink_fn(void *arg, const void *data, size_t len, uint64_t off);
 
 /*
  * Read fid from off up to max bytes (UINT64_MAX: to the end of file) with
@@ -296,8 +295,8 @@ typedef ssize_t p9c_source_fn(void *arg, void *buf, size_t len);
  * Short writes are completed; a write of 0 bytes is -EIO. *total (if not
  * NULL) is the number of bytes written. Returns 0 or the first error.
  */
-int p9c_write_stream(struct p9c *c, uint32_t fid, uint64_t off,
-    unsigned window, p9c_source_fn *source, void *arg, uint64_t *total);
+int p9c_write_stream(struct p9c *c, uint32_t fid, uint64_t off, unsigned window,
+    p9c_source_fn *source, void *arg, uint64_t *total);
 
 /* All of buf through p9c_write_stream; returns len or a negative errno. */
 ssize_t p9c_pwrite(struct p9c *c, uint32_t fid, const void *buf, size_t len,
@@ -307,11 +306,11 @@ ssize_t p9c_pwrite(struct p9c *c, uint32_t fid, const void *buf, size_t len,
 
 /* One directory entry as p9c_readdir_all gives it. */
 struct p9c_dirent {
-	const char *name;	/* NUL-terminated; valid during the callback */
+	const char *name; /* NUL-terminated; valid during the callback */
 	struct p9_qid qid;
-	uint8_t type;		/* Linux DT_* (from the qid/mode in 9P2000/.u) */
-	uint64_t offset;	/* 9P2000.L: cookie of the next entry */
-	const struct p9_stat *stat;	/* 9P2000/.u: the whole entry; else NULL */
+	uint8_t type;    /* Linux DT_* (from the qid/mode in 9P2000/.u) */
+	uint64_t offset; /* 9P2000.L: cookie of the next entry */
+	const struct p9_stat *stat; /* 9P2000/.u: the whole entry; else NULL */
 };
 
 /* Return 0 to go on, anything else to stop (p9c_readdir_all returns it). */
@@ -323,52 +322,50 @@ typedef int p9c_dirent_fn(void *arg, const struct p9c_dirent *de);
  * otherwise. Returns 0, the callback's non-zero value, or a negative errno
  * (-EBADMSG for a malformed entry).
  */
-int p9c_readdir_all(struct p9c *c, uint32_t fid, p9c_dirent_fn *fn,
-    void *arg);
+int p9c_readdir_all(struct p9c *c, uint32_t fid, p9c_dirent_fn *fn, void *arg);
 
 /* One Treaddir (9P2000.L): up to count bytes of dirents from cookie off
  * into buf (decode them with p9_dirent_get). Returns the byte count. */
-ssize_t p9c_readdir(struct p9c *c, uint32_t fid, uint64_t off, void *buf,
-    uint32_t count);
+ssize_t p9c_readdir(
+    struct p9c *c, uint32_t fid, uint64_t off, void *buf, uint32_t count);
 
 /* ------------------------------------------------------------- attributes */
 
 /* Attributes in one shape for every dialect. */
 struct p9c_attr {
-	uint64_t valid;		/* P9_GETATTR_* bits that are meaningful */
+	uint64_t valid; /* P9_GETATTR_* bits that are meaningful */
 	struct p9_qid qid;
-	uint32_t mode;		/* Linux st_mode, file type included */
-	uint32_t uid;		/* P9_NONUNAME when unknown */
+	uint32_t mode; /* Linux st_mode, file type included */
+	uint32_t uid;  /* P9_NONUNAME when unknown */
 	uint32_t gid;
 	uint64_t nlink;
 	uint64_t rdev;
 	uint64_t size;
 	uint64_t blksize;
-	uint64_t blocks;	/* 512-byte units */
+	uint64_t blocks; /* 512-byte units */
 	uint64_t atime_sec, atime_nsec;
 	uint64_t mtime_sec, mtime_nsec;
 	uint64_t ctime_sec, ctime_nsec;
-	char uname[64];		/* 9P2000/.u owner name ("" in .L; cut) */
+	char uname[64]; /* 9P2000/.u owner name ("" in .L; cut) */
 	char gname[64];
 };
 
 /* Tgetattr(mask) in 9P2000.L, Tstat otherwise. */
-int p9c_getattr(struct p9c *c, uint32_t fid, uint64_t mask,
-    struct p9c_attr *a);
+int p9c_getattr(struct p9c *c, uint32_t fid, uint64_t mask, struct p9c_attr *a);
 
 /* A 9P2000/.u stat entry in p9c_attr's shape (dialect: one P9_V_ bit). */
-void p9c_attr_from_stat(const struct p9_stat *st, unsigned dialect,
-    struct p9c_attr *a);
+void p9c_attr_from_stat(
+    const struct p9_stat *st, unsigned dialect, struct p9c_attr *a);
 
 /* What p9c_setattr changes: the P9_SETATTR_* bits in valid say which. */
 struct p9c_setattr {
 	uint32_t valid;
-	uint32_t mode;		/* permission bits (07777) */
+	uint32_t mode; /* permission bits (07777) */
 	uint32_t uid;
 	uint32_t gid;
 	uint64_t size;
-	uint64_t atime_sec, atime_nsec;	/* with P9_SETATTR_ATIME_SET */
-	uint64_t mtime_sec, mtime_nsec;	/* with P9_SETATTR_MTIME_SET */
+	uint64_t atime_sec, atime_nsec; /* with P9_SETATTR_ATIME_SET */
+	uint64_t mtime_sec, mtime_nsec; /* with P9_SETATTR_MTIME_SET */
 };
 
 /*
@@ -395,13 +392,12 @@ int p9c_mkdir(struct p9c *c, uint32_t dfid, const char *name, uint32_t mode,
     uint32_t gid, struct p9_qid *qid);
 
 /* Tunlinkat (9P2000.L only). flags 0 or P9_AT_REMOVEDIR. */
-int p9c_unlinkat(struct p9c *c, uint32_t dfid, const char *name,
-    uint32_t flags);
+int p9c_unlinkat(
+    struct p9c *c, uint32_t dfid, const char *name, uint32_t flags);
 
 /* Remove name in dfid: Tunlinkat where the server has it, else a walk to
  * name and Tremove (the answer -EOPNOTSUPP to Tunlinkat is remembered). */
-int p9c_unlink(struct p9c *c, uint32_t dfid, const char *name,
-    uint32_t flags);
+int p9c_unlink(struct p9c *c, uint32_t dfid, const char *name, uint32_t flags);
 
 /* Trenameat (9P2000.L only). */
 int p9c_renameat(struct p9c *c, uint32_t olddfid, const char *oldname,
@@ -448,8 +444,8 @@ int p9c_fsync(struct p9c *c, uint32_t fid, bool datasync);
 /* ------------------------------------------------------- locks and xattrs */
 
 /* Tlock (9P2000.L only); *status is P9_LOCK_SUCCESS, ..._BLOCKED, ... */
-int p9c_lock(struct p9c *c, uint32_t fid, const struct p9_tlock *lk,
-    uint8_t *status);
+int p9c_lock(
+    struct p9c *c, uint32_t fid, const struct p9_tlock *lk, uint8_t *status);
 
 /* Tgetlock (9P2000.L only). The reply's client_id is copied into
  * client_id (NUL-terminated, cut to client_id_len - 1; may be NULL/0);
@@ -463,8 +459,8 @@ int p9c_getlock(struct p9c *c, uint32_t fid, const struct p9_tgetlock *lk,
  * only the size is asked. Returns the attribute's size (which may exceed
  * len: then only len bytes were read) or a negative errno (-ENODATA).
  */
-ssize_t p9c_xattr_get(struct p9c *c, uint32_t fid, const char *name,
-    void *buf, size_t len);
+ssize_t p9c_xattr_get(
+    struct p9c *c, uint32_t fid, const char *name, void *buf, size_t len);
 
 /* The NUL-separated list of attribute names: p9c_xattr_get(fid, ""). */
 ssize_t p9c_xattr_list(struct p9c *c, uint32_t fid, void *buf, size_t len);

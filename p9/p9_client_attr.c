@@ -67,15 +67,15 @@ device_type(const struct p9_str *ext, uint64_t *rdev)
 }
 
 void
-p9c_attr_from_stat(const struct p9_stat *st, unsigned dialect,
-    struct p9c_attr *a)
+p9c_attr_from_stat(
+    const struct p9_stat *st, unsigned dialect, struct p9c_attr *a)
 {
 	bool u = dialect == P9_V_2000U;
 	uint32_t type = S_IFREG;
 
 	memset(a, 0, sizeof(*a));
 	a->valid = P9_GETATTR_MODE | P9_GETATTR_ATIME | P9_GETATTR_MTIME |
-	    P9_GETATTR_SIZE;
+	           P9_GETATTR_SIZE;
 	if (st->mode & P9_DMDIR)
 		type = S_IFDIR;
 	else if (u && (st->mode & P9_DMSYMLINK))
@@ -96,10 +96,10 @@ p9c_attr_from_stat(const struct p9_stat *st, unsigned dialect,
 			a->mode |= S_ISVTX;
 	}
 	a->qid = st->qid;
-	a->uid = u && st->n_uid != P9_NONUNAME ? st->n_uid :
-	    id_from_name(&st->uid);
-	a->gid = u && st->n_gid != P9_NONUNAME ? st->n_gid :
-	    id_from_name(&st->gid);
+	a->uid =
+	    u && st->n_uid != P9_NONUNAME ? st->n_uid : id_from_name(&st->uid);
+	a->gid =
+	    u && st->n_gid != P9_NONUNAME ? st->n_gid : id_from_name(&st->gid);
 	if (a->uid != P9_NONUNAME)
 		a->valid |= P9_GETATTR_UID;
 	if (a->gid != P9_NONUNAME)
@@ -237,11 +237,13 @@ setattr_wstat(struct p9c *c, uint32_t fid, const struct p9c_setattr *sa)
 	if (sa->valid & P9_SETATTR_SIZE)
 		st.length = sa->size;
 	if (sa->valid & P9_SETATTR_MTIME)
-		st.mtime = (sa->valid & P9_SETATTR_MTIME_SET) ?
-		    (uint32_t)sa->mtime_sec : now;
+		st.mtime = (sa->valid & P9_SETATTR_MTIME_SET)
+		               ? (uint32_t)sa->mtime_sec
+		               : now;
 	if (sa->valid & P9_SETATTR_ATIME)
-		st.atime = (sa->valid & P9_SETATTR_ATIME_SET) ?
-		    (uint32_t)sa->atime_sec : now;
+		st.atime = (sa->valid & P9_SETATTR_ATIME_SET)
+		               ? (uint32_t)sa->atime_sec
+		               : now;
 	if (sa->valid & P9_SETATTR_UID) {
 		snprintf(uidbuf, sizeof(uidbuf), "%u", (unsigned)sa->uid);
 		(void)p9c_str(uidbuf, &st.uid);
@@ -282,8 +284,8 @@ p9c_setattr(struct p9c *c, uint32_t fid, const struct p9c_setattr *sa)
 /* ------------------------------------------------------------------ locks */
 
 int
-p9c_lock(struct p9c *c, uint32_t fid, const struct p9_tlock *lk,
-    uint8_t *status)
+p9c_lock(
+    struct p9c *c, uint32_t fid, const struct p9_tlock *lk, uint8_t *status)
 {
 	struct p9_msg tx, rx;
 	void *frame;
@@ -335,8 +337,8 @@ p9c_getlock(struct p9c *c, uint32_t fid, const struct p9_tgetlock *lk,
 /* ----------------------------------------------------------------- xattrs */
 
 ssize_t
-p9c_xattr_get(struct p9c *c, uint32_t fid, const char *name, void *buf,
-    size_t len)
+p9c_xattr_get(
+    struct p9c *c, uint32_t fid, const char *name, void *buf, size_t len)
 {
 	struct p9_msg tx, rx;
 	void *frame;
@@ -393,8 +395,8 @@ p9c_xattr_list(struct p9c *c, uint32_t fid, void *buf, size_t len)
 
 /* Txattrcreate on a clone of fid, write value, clunk (which applies it). */
 static int
-xattr_create(struct p9c *c, uint32_t fid, const char *name,
-    const void *value, size_t len, uint32_t flags)
+xattr_create(struct p9c *c, uint32_t fid, const char *name, const void *value,
+    size_t len, uint32_t flags)
 {
 	struct p9_msg tx;
 	size_t done = 0;
@@ -415,8 +417,8 @@ xattr_create(struct p9c *c, uint32_t fid, const char *name,
 	if (r == 0)
 		r = rpc_noreply(c, &tx);
 	while (r == 0 && done < len) {
-		ssize_t n = p9c_write(c, xf, (const uint8_t *)value + done,
-		    len - done, done);
+		ssize_t n = p9c_write(
+		    c, xf, (const uint8_t *)value + done, len - done, done);
 
 		if (n < 0)
 			r = (int)n;
@@ -433,8 +435,8 @@ xattr_create(struct p9c *c, uint32_t fid, const char *name,
 }
 
 int
-p9c_xattr_set(struct p9c *c, uint32_t fid, const char *name,
-    const void *value, size_t len, uint32_t flags)
+p9c_xattr_set(struct p9c *c, uint32_t fid, const char *name, const void *value,
+    size_t len, uint32_t flags)
 {
 	return xattr_create(c, fid, name, value, len, flags);
 }

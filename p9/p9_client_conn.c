@@ -83,8 +83,8 @@ p9c_free(struct p9c *c)
 }
 
 int
-p9c_connect(const char *addr, uint32_t msize, const char *version,
-    struct p9c **out)
+p9c_connect(
+    const char *addr, uint32_t msize, const char *version, struct p9c **out)
 {
 	struct p9c *c;
 	int fd, r;
@@ -178,8 +178,8 @@ time_left(int64_t deadline_ms)
 /* ------------------------------------------------------------- receiving */
 
 static void
-queue_push(struct p9c *c, uint8_t *buf, size_t len, uint64_t seq,
-    struct p9c_frame *f)
+queue_push(
+    struct p9c *c, uint8_t *buf, size_t len, uint64_t seq, struct p9c_frame *f)
 {
 	f->next = NULL;
 	f->seq = seq;
@@ -252,14 +252,14 @@ read_some(struct p9c *c)
 	ssize_t n;
 
 	if (c->rx_buf != NULL && c->in_off == c->in_len) {
-		n = read(c->fd, c->rx_buf + c->rx_have,
-		    c->rx_need - c->rx_have);
+		n = read(
+		    c->fd, c->rx_buf + c->rx_have, c->rx_need - c->rx_have);
 		if (n > 0)
 			c->rx_have += (size_t)n;
 	} else {
 		if (c->in_off > 0 && c->in_len == c->in_cap) {
-			memmove(c->in, c->in + c->in_off,
-			    c->in_len - c->in_off);
+			memmove(
+			    c->in, c->in + c->in_off, c->in_len - c->in_off);
 			c->in_len -= c->in_off;
 			c->in_off = 0;
 		}
@@ -285,7 +285,7 @@ read_some(struct p9c *c)
 static int
 poll_read(struct p9c *c, int64_t deadline_ms)
 {
-	struct pollfd pfd = { .fd = c->fd, .events = POLLIN };
+	struct pollfd pfd = {.fd = c->fd, .events = POLLIN};
 	int r;
 
 	r = poll(&pfd, 1, time_left(deadline_ms));
@@ -360,8 +360,8 @@ p9c_recv_raw(struct p9c *c, void **frame, size_t *len, int timeout_ms)
 }
 
 int
-p9c_decode(const struct p9c *c, const uint8_t *buf, size_t len,
-    struct p9_msg *m)
+p9c_decode(
+    const struct p9c *c, const uint8_t *buf, size_t len, struct p9_msg *m)
 {
 	unsigned dl = c->dialect != 0 ? c->dialect : c->want_dialect;
 
@@ -383,12 +383,12 @@ p9c_recv(struct p9c *c, struct p9_msg *m, void **frame, int timeout_ms)
 /* --------------------------------------------------------------- sending */
 
 int
-p9c_send_iov(struct p9c *c, const void *head, size_t head_len,
-    const void *data, size_t data_len, int64_t deadline_ms)
+p9c_send_iov(struct p9c *c, const void *head, size_t head_len, const void *data,
+    size_t data_len, int64_t deadline_ms)
 {
 	struct iovec iov[2] = {
-		{ .iov_base = (void *)head, .iov_len = head_len },
-		{ .iov_base = (void *)data, .iov_len = data_len },
+	    {.iov_base = (void *)head, .iov_len = head_len},
+	    {.iov_base = (void *)data, .iov_len = data_len},
 	};
 	struct iovec *v = iov;
 	int nv = data_len > 0 ? 2 : 1;
@@ -399,15 +399,15 @@ p9c_send_iov(struct p9c *c, const void *head, size_t head_len,
 		ssize_t n;
 
 		if (c->is_sock) {
-			struct msghdr mh = { .msg_iov = v,
-				.msg_iovlen = (size_t)nv };
+			struct msghdr mh = {
+			    .msg_iov = v, .msg_iovlen = (size_t)nv};
 
 			n = sendmsg(c->fd, &mh, MSG_NOSIGNAL);
 		} else
 			n = writev(c->fd, v, nv);
 		if (n < 0) {
-			struct pollfd pfd = { .fd = c->fd,
-				.events = POLLIN | POLLOUT };
+			struct pollfd pfd = {
+			    .fd = c->fd, .events = POLLIN | POLLOUT};
 			int r;
 
 			if (errno == EINTR)
@@ -445,8 +445,7 @@ p9c_send_iov(struct p9c *c, const void *head, size_t head_len,
 int
 p9c_raw_send(struct p9c *c, const void *buf, size_t len)
 {
-	return p9c_send_iov(c, buf, len, NULL, 0,
-	    p9c_deadline(c->timeout_ms));
+	return p9c_send_iov(c, buf, len, NULL, 0, p9c_deadline(c->timeout_ms));
 }
 
 int
@@ -492,4 +491,3 @@ p9c_send(struct p9c *c, const struct p9_msg *m)
 		free(buf);
 	return r;
 }
-

@@ -78,8 +78,8 @@ dial_tcp(const char *host, const char *port)
 		int one = 1;
 
 		/* many small requests in flight: no Nagle delay */
-		(void)setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one,
-		    sizeof(one));
+		(void)setsockopt(
+		    fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
 	}
 	return fd;
 }
@@ -149,8 +149,7 @@ has_scheme(const char *addr, const char *scheme, const char **rest)
 {
 	size_t n = strlen(scheme);
 
-	if (strncmp(addr, scheme, n) != 0 ||
-	    (addr[n] != ':' && addr[n] != '!'))
+	if (strncmp(addr, scheme, n) != 0 || (addr[n] != ':' && addr[n] != '!'))
 		return false;
 	*rest = addr + n + 1;
 	return true;
@@ -179,4 +178,3 @@ p9c_dial(const char *addr, int *fd)
 	*fd = r;
 	return 0;
 }
-

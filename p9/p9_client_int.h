@@ -18,9 +18,9 @@
 /* A reply that arrived and nobody has taken yet. */
 struct p9c_frame {
 	struct p9c_frame *next;
-	uint64_t seq;		/* arrival number */
+	uint64_t seq; /* arrival number */
 	size_t len;
-	uint8_t *buf;		/* owned */
+	uint8_t *buf; /* owned */
 };
 
 struct p9c_fidinfo {
@@ -30,20 +30,20 @@ struct p9c_fidinfo {
 
 struct p9c {
 	int fd;
-	bool is_sock;		/* send() with MSG_NOSIGNAL, else write() */
-	int err;		/* sticky: 0 or a negative errno */
+	bool is_sock; /* send() with MSG_NOSIGNAL, else write() */
+	int err;      /* sticky: 0 or a negative errno */
 	int timeout_ms;
-	unsigned dialect;	/* 0 before Rversion */
-	unsigned want_dialect;	/* the dialect asked for in Tversion */
-	uint32_t msize;		/* negotiated */
-	uint32_t rx_limit;	/* largest frame accepted */
+	unsigned dialect;      /* 0 before Rversion */
+	unsigned want_dialect; /* the dialect asked for in Tversion */
+	uint32_t msize;        /* negotiated */
+	uint32_t rx_limit;     /* largest frame accepted */
 
 	/* receive side: bytes read ahead, and a frame being completed */
 	uint8_t *in;
 	size_t in_off, in_len, in_cap;
-	uint8_t *rx_buf;	/* frame in progress, rx_need bytes */
+	uint8_t *rx_buf; /* frame in progress, rx_need bytes */
 	size_t rx_have, rx_need;
-	uint64_t seq_next;	/* arrival number of the next frame */
+	uint64_t seq_next; /* arrival number of the next frame */
 
 	/* arrived, unclaimed frames in arrival order */
 	struct p9c_frame *q_head, *q_tail;
@@ -54,9 +54,9 @@ struct p9c {
 
 	struct p9c_fidinfo *fids;
 	size_t nfids;
-	uint32_t fid_hint;	/* lowest fid that may be free */
+	uint32_t fid_hint; /* lowest fid that may be free */
 
-	bool no_unlinkat;	/* server answered Tunlinkat with EOPNOTSUPP */
+	bool no_unlinkat; /* server answered Tunlinkat with EOPNOTSUPP */
 	bool no_renameat;
 };
 
@@ -87,8 +87,8 @@ int p9c_send_iov(struct p9c *c, const void *head, size_t head_len,
 int p9c_fail(struct p9c *c, int err);
 
 /* Decode frame with the connection's dialect. */
-int p9c_decode(const struct p9c *c, const uint8_t *buf, size_t len,
-    struct p9_msg *m);
+int p9c_decode(
+    const struct p9c *c, const uint8_t *buf, size_t len, struct p9_msg *m);
 
 /* Remember fid's iounit (0: none given). */
 void p9c_fid_set_iounit(struct p9c *c, uint32_t fid, uint32_t iounit);

@@ -50,8 +50,8 @@ p9c_read(struct p9c *c, uint32_t fid, void *buf, size_t len, uint64_t off)
 }
 
 ssize_t
-p9c_write(struct p9c *c, uint32_t fid, const void *buf, size_t len,
-    uint64_t off)
+p9c_write(
+    struct p9c *c, uint32_t fid, const void *buf, size_t len, uint64_t off)
 {
 	struct p9_msg tx, rx;
 	uint32_t n = p9c_iosize(c, fid);
@@ -87,9 +87,9 @@ p9c_write(struct p9c *c, uint32_t fid, const void *buf, size_t len,
  */
 struct slot {
 	uint16_t tag;
-	bool busy;		/* a request is in flight */
-	bool used;		/* holds a chunk not yet finished */
-	bool eof;		/* a read came back empty */
+	bool busy; /* a request is in flight */
+	bool used; /* holds a chunk not yet finished */
+	bool eof;  /* a read came back empty */
 	uint64_t off;
 	uint32_t len;
 	uint32_t done;
@@ -100,11 +100,11 @@ struct stream {
 	struct p9c *c;
 	uint32_t fid;
 	uint32_t chunk;
-	unsigned n;		/* slots */
+	unsigned n; /* slots */
 	unsigned nbusy;
 	struct slot *s;
-	uint64_t since;		/* arrival number when the tags were taken */
-	bool tags_lost;		/* a timeout: keep the tags reserved */
+	uint64_t since; /* arrival number when the tags were taken */
+	bool tags_lost; /* a timeout: keep the tags reserved */
 };
 
 static bool
@@ -138,7 +138,7 @@ stream_init(struct stream *st, struct p9c *c, uint32_t fid, unsigned window)
 		int r = p9c_tag_alloc(c, &st->s[i].tag);
 
 		if (r < 0) {
-			st->n = i;	/* slots 0..i-1 hold a tag */
+			st->n = i; /* slots 0..i-1 hold a tag */
 			return r;
 		}
 		st->s[i].buf = malloc(st->chunk);
@@ -196,8 +196,8 @@ slot_send(struct stream *st, struct slot *s, bool write)
  * an error reply's errno (the slot is idle then), or a transport error.
  */
 static int
-stream_next(struct stream *st, bool write, int64_t deadline,
-    struct slot **sp, uint32_t *count)
+stream_next(struct stream *st, bool write, int64_t deadline, struct slot **sp,
+    uint32_t *count)
 {
 	struct p9_msg rx;
 	struct slot *s = NULL;
@@ -205,8 +205,8 @@ stream_next(struct stream *st, bool write, int64_t deadline,
 	size_t len;
 	int r;
 
-	r = p9c_wait(st->c, st->since, stream_want_cb, st, deadline, &buf,
-	    &len);
+	r = p9c_wait(
+	    st->c, st->since, stream_want_cb, st, deadline, &buf, &len);
 	if (r < 0) {
 		if (r == -ETIMEDOUT)
 			st->tags_lost = true;
@@ -216,7 +216,7 @@ stream_next(struct stream *st, bool write, int64_t deadline,
 	for (unsigned i = 0; i < st->n; i++)
 		if (st->s[i].busy && st->s[i].tag == rx.tag)
 			s = &st->s[i];
-	if (s == NULL) {	/* cannot be: want_cb matched the tag */
+	if (s == NULL) { /* cannot be: want_cb matched the tag */
 		free(buf);
 		return p9c_fail(st->c, -EPROTO);
 	}
@@ -279,8 +279,8 @@ p9c_read_stream(struct p9c *c, uint32_t fid, uint64_t off, uint64_t max,
 
 		s->used = true;
 		s->off = next;
-		s->len = end - next < st.chunk ? (uint32_t)(end - next) :
-		    st.chunk;
+		s->len =
+		    end - next < st.chunk ? (uint32_t)(end - next) : st.chunk;
 		s->done = 0;
 		next += s->len;
 		r = slot_send(&st, s, false);
@@ -293,12 +293,12 @@ p9c_read_stream(struct p9c *c, uint32_t fid, uint64_t off, uint64_t max,
 		if (r < 0)
 			break;
 		if (!s->used)
-			continue;	/* beyond an end of file already seen */
+			continue; /* beyond an end of file already seen */
 		s->done += count;
 		if (count == 0)
 			s->eof = stop = true;
 		else if (s->done < s->len) {
-			r = slot_send(&st, s, false);	/* short: the rest */
+			r = slot_send(&st, s, false); /* short: the rest */
 			continue;
 		}
 		/* hand on every finished chunk at the head, in order */
@@ -324,8 +324,9 @@ p9c_read_stream(struct p9c *c, uint32_t fid, uint64_t off, uint64_t max,
 			if (!stop && next < end) {
 				h->used = true;
 				h->off = next;
-				h->len = end - next < st.chunk ?
-				    (uint32_t)(end - next) : st.chunk;
+				h->len = end - next < st.chunk
+				             ? (uint32_t)(end - next)
+				             : st.chunk;
 				h->done = 0;
 				next += h->len;
 				r = slot_send(&st, h, false);
@@ -363,7 +364,7 @@ ssize_t
 p9c_pread(struct p9c *c, uint32_t fid, void *buf, size_t len, uint64_t off,
     unsigned window)
 {
-	struct membuf m = { .p = buf, .len = len, .base = off };
+	struct membuf m = {.p = buf, .len = len, .base = off};
 	uint64_t total;
 	int r;
 
@@ -394,8 +395,8 @@ fill_slot(struct slot *s, uint32_t chunk, p9c_source_fn *source, void *arg)
 }
 
 int
-p9c_write_stream(struct p9c *c, uint32_t fid, uint64_t off,
-    unsigned window, p9c_source_fn *source, void *arg, uint64_t *total)
+p9c_write_stream(struct p9c *c, uint32_t fid, uint64_t off, unsigned window,
+    p9c_source_fn *source, void *arg, uint64_t *total)
 {
 	int64_t deadline = p9c_deadline(c->timeout_ms);
 	uint64_t next = off, written = 0;
@@ -447,7 +448,7 @@ p9c_write_stream(struct p9c *c, uint32_t fid, uint64_t off,
 		s->done += count;
 		written += count;
 		if (s->done < s->len)
-			r = slot_send(&st, s, true);	/* short: the rest */
+			r = slot_send(&st, s, true); /* short: the rest */
 	}
 	if (r < 0)
 		r = stream_drain(&st, true, deadline, r);
@@ -474,7 +475,7 @@ ssize_t
 p9c_pwrite(struct p9c *c, uint32_t fid, const void *buf, size_t len,
     uint64_t off, unsigned window)
 {
-	struct membuf m = { .p = (uint8_t *)buf, .len = len };
+	struct membuf m = {.p = (uint8_t *)buf, .len = len};
 	uint64_t total;
 	int r;
 
@@ -489,8 +490,8 @@ p9c_pwrite(struct p9c *c, uint32_t fid, const void *buf, size_t len,
 /* ----------------------------------------------------------- directories */
 
 ssize_t
-p9c_readdir(struct p9c *c, uint32_t fid, uint64_t off, void *buf,
-    uint32_t count)
+p9c_readdir(
+    struct p9c *c, uint32_t fid, uint64_t off, void *buf, uint32_t count)
 {
 	struct p9_msg tx, rx;
 	uint32_t max = c->msize - P9_READDIRHDRSZ;
@@ -551,8 +552,8 @@ dirents_each(struct p9c *c, const uint8_t *buf, size_t len, char *name,
 			if (r == 0)
 				*next_off = de.offset;
 		} else {
-			r = p9_stat_get(buf + pos, len - pos, c->dialect, &st,
-			    &used);
+			r = p9_stat_get(
+			    buf + pos, len - pos, c->dialect, &st, &used);
 			if (r == 0) {
 				struct p9c_attr a;
 

@@ -37,6 +37,45 @@ is_dotl(const struct p9c *c)
 	return c->dialect == P9_V_2000L;
 }
 
+/*
+ * Host open(2) flags -> 9P2000.L wire flags. The wire carries the values
+ * of Linux on x86 (the Linux client converts the same way), which other
+ * architectures number differently (O_DIRECTORY on arm64, for one).
+ */
+static const struct {
+	uint32_t host;
+	uint32_t wire;
+} dotl_flags[] = {
+    {O_WRONLY, 01},
+    {O_RDWR, 02},
+    {O_CREAT, 0100},
+    {O_EXCL, 0200},
+    {O_NOCTTY, 0400},
+    {O_TRUNC, 01000},
+    {O_APPEND, 02000},
+    {O_NONBLOCK, 04000},
+    {O_DSYNC, 010000},
+    {O_ASYNC, 020000},
+    {O_DIRECT, 040000},
+    {O_DIRECTORY, 0200000},
+    {O_NOFOLLOW, 0400000},
+    {O_NOATIME, 01000000},
+    {O_CLOEXEC, 02000000},
+    {O_SYNC, 04000000},
+};
+
+static uint32_t
+wire_flags(uint32_t flags)
+{
+	uint32_t w = 0;
+
+	for (size_t i = 0; i < sizeof(dotl_flags) / sizeof(dotl_flags[0]); i++)
+		if (dotl_flags[i].host != 0 &&
+		    (flags & dotl_flags[i].host) == dotl_flags[i].host)
+			w |= dotl_flags[i].wire;
+	return w;
+}
+
 /* Linux open flags -> Topen/Tcreate mode. */
 static uint8_t
 omode_from_flags(const struct p9c *c, uint32_t flags)
@@ -90,7 +129,7 @@ p9c_open(struct p9c *c, uint32_t fid, uint32_t flags, struct p9_qid *qid,
 	if (is_dotl(c)) {
 		tx.type = P9_TLOPEN;
 		tx.tlopen.fid = fid;
-		tx.tlopen.flags = flags;
+		tx.tlopen.flags = wire_flags(flags);
 	} else {
 		tx.type = P9_TOPEN;
 		tx.topen.fid = fid;
@@ -162,7 +201,7 @@ p9c_create(struct p9c *c, uint32_t fid, const char *name, uint32_t flags,
 	memset(&tx, 0, sizeof(tx));
 	tx.type = P9_TLCREATE;
 	tx.tlcreate.fid = fid;
-	tx.tlcreate.flags = flags;
+	tx.tlcreate.flags = wire_flags(flags);
 	tx.tlcreate.mode = mode & 07777;
 	tx.tlcreate.gid = gid;
 	r = p9c_str(name, &tx.tlcreate.name);
@@ -248,7 +287,7 @@ p9c_unlinkat(struct p9c *c, uint32_t dfid, const char *name, uint32_t flags)
 int
 p9c_unlink(struct p9c *c, uint32_t dfid, const char *name, uint32_t flags)
 {
-	const char *names[1] = { name };
+	const char *names[1] = {name};
 	struct p9_qid qid;
 	uint32_t f;
 	int r;
@@ -331,10 +370,10 @@ same_dir(struct p9c *c, uint32_t a, uint32_t b)
 }
 
 int
-p9c_move(struct p9c *c, uint32_t olddfid, const char *oldname,
-    uint32_t newdfid, const char *newname)
+p9c_move(struct p9c *c, uint32_t olddfid, const char *oldname, uint32_t newdfid,
+    const char *newname)
 {
-	const char *names[1] = { oldname };
+	const char *names[1] = {oldname};
 	uint32_t f;
 	int r;
 
@@ -369,16 +408,16 @@ p9c_move(struct p9c *c, uint32_t olddfid, const char *oldname,
 }
 
 int
-p9c_symlink(struct p9c *c, uint32_t dfid, const char *name,
-    const char *target, uint32_t gid, struct p9_qid *qid)
+p9c_symlink(struct p9c *c, uint32_t dfid, const char *name, const char *target,
+    uint32_t gid, struct p9_qid *qid)
 {
 	struct p9_msg tx, rx;
 	void *frame;
 	int r;
 
 	if (c->dialect == P9_V_2000U)
-		return create_special(c, dfid, name, P9_DMSYMLINK | 0777,
-		    target, qid);
+		return create_special(
+		    c, dfid, name, P9_DMSYMLINK | 0777, target, qid);
 	if (!is_dotl(c))
 		return -EOPNOTSUPP;
 	memset(&tx, 0, sizeof(tx));

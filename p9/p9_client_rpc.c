@@ -23,8 +23,8 @@ p9c_reply_errno(const struct p9_msg *m)
 	else if (m->type == P9_RERROR) {
 		e = m->rerror.errnum;
 		if (e == 0)
-			e = (uint32_t)p9_errnum_from_str(m->rerror.ename.s,
-			    m->rerror.ename.len);
+			e = (uint32_t)p9_errnum_from_str(
+			    m->rerror.ename.s, m->rerror.ename.len);
 	} else
 		return 0;
 	if (e == 0 || e > 4095)
@@ -40,8 +40,7 @@ want_tag_cb(void *arg, uint16_t tag)
 
 /* Send tx (tag set) and wait for a frame with its tag. */
 static int
-send_wait(struct p9c *c, const struct p9_msg *tx, uint8_t **buf,
-    size_t *len)
+send_wait(struct p9c *c, const struct p9_msg *tx, uint8_t **buf, size_t *len)
 {
 	uint64_t since = p9c_seq(c);
 	int64_t deadline = p9c_deadline(c->timeout_ms);
@@ -84,7 +83,7 @@ p9c_rpc(struct p9c *c, struct p9_msg *tx, struct p9_msg *rx, void **frame)
 	tx->tag = tag;
 	r = send_wait(c, tx, &buf, &len);
 	if (r == -ETIMEDOUT)
-		return r;	/* the tag stays reserved: see p9c_set_timeout */
+		return r; /* the tag stays reserved: see p9c_set_timeout */
 	p9c_tag_free(c, tag);
 	if (r < 0)
 		return r;
@@ -191,8 +190,8 @@ p9c_version(struct p9c *c, uint32_t msize, const char *version)
 		free(buf);
 		return r;
 	}
-	got = p9_dialect_from_version(rx.rversion.version.s,
-	    rx.rversion.version.len);
+	got = p9_dialect_from_version(
+	    rx.rversion.version.s, rx.rversion.version.len);
 	/* the server may only step down, to plain 9P2000 */
 	if (got == 0 || (got != want && got != P9_V_2000)) {
 		free(buf);
@@ -252,8 +251,8 @@ p9c_attach(struct p9c *c, const char *uname, uint32_t n_uname,
 }
 
 int
-p9c_walk(struct p9c *c, uint32_t fid, unsigned nwname,
-    const char *const *wname, uint32_t *newfid, struct p9_qid *qid)
+p9c_walk(struct p9c *c, uint32_t fid, unsigned nwname, const char *const *wname,
+    uint32_t *newfid, struct p9_qid *qid)
 {
 	uint32_t nf, from = fid;
 	unsigned done = 0;
@@ -315,8 +314,8 @@ p9c_walk(struct p9c *c, uint32_t fid, unsigned nwname,
 #define WALK_MAX_COMPONENTS 4096
 
 int
-p9c_walk_path(struct p9c *c, uint32_t fid, const char *path,
-    uint32_t *newfid, struct p9_qid *qid)
+p9c_walk_path(struct p9c *c, uint32_t fid, const char *path, uint32_t *newfid,
+    struct p9_qid *qid)
 {
 	const char **names;
 	char *copy, *p, *save = NULL;
@@ -333,7 +332,7 @@ p9c_walk_path(struct p9c *c, uint32_t fid, const char *path,
 	}
 	r = 0;
 	for (p = strtok_r(copy, "/", &save); p != NULL;
-	    p = strtok_r(NULL, "/", &save)) {
+	     p = strtok_r(NULL, "/", &save)) {
 		if (strcmp(p, ".") == 0)
 			continue;
 		if (strlen(p) > UINT16_MAX) {

@@ -128,9 +128,9 @@ send_or_die(struct p9c *c, struct p9_msg *m)
 static void
 test_pipelined(struct p9c *c, uint32_t root)
 {
-	static const uint16_t tags[] = { 900, 7, 31000, 3, 12 };
-	const char *nm[1] = { "data.bin" };
-	bool seen[5] = { false };
+	static const uint16_t tags[] = {900, 7, 31000, 3, 12};
+	const char *nm[1] = {"data.bin"};
+	bool seen[5] = {false};
 	struct p9_msg m;
 	uint32_t fa, wf;
 	int r, order = 0;
@@ -146,7 +146,7 @@ test_pipelined(struct p9c *c, uint32_t root)
 	memset(&m, 0, sizeof(m));
 	m.type = P9_TREAD;
 	m.tag = tags[0];
-	m.tread = (struct p9_tread){ .fid = fa, .offset = 0, .count = 4096 };
+	m.tread = (struct p9_tread){.fid = fa, .offset = 0, .count = 4096};
 	send_or_die(c, &m);
 	m.tag = tags[1];
 	m.tread.offset = 65536;
@@ -154,14 +154,13 @@ test_pipelined(struct p9c *c, uint32_t root)
 	memset(&m, 0, sizeof(m));
 	m.type = P9_TGETATTR;
 	m.tag = tags[2];
-	m.tgetattr = (struct p9_tgetattr){ .fid = fa,
-		.request_mask = P9_GETATTR_BASIC };
+	m.tgetattr =
+	    (struct p9_tgetattr){.fid = fa, .request_mask = P9_GETATTR_BASIC};
 	send_or_die(c, &m);
 	memset(&m, 0, sizeof(m));
 	m.type = P9_TREAD;
 	m.tag = tags[3];
-	m.tread = (struct p9_tread){ .fid = fa, .offset = 200000,
-		.count = 1000 };
+	m.tread = (struct p9_tread){.fid = fa, .offset = 200000, .count = 1000};
 	send_or_die(c, &m);
 	memset(&m, 0, sizeof(m));
 	m.type = P9_TWALK;
@@ -169,7 +168,7 @@ test_pipelined(struct p9c *c, uint32_t root)
 	m.twalk.fid = root;
 	m.twalk.newfid = wf;
 	m.twalk.nwname = 1;
-	m.twalk.wname[0] = (struct p9_str){ 8, "data.bin" };
+	m.twalk.wname[0] = (struct p9_str){8, "data.bin"};
 	send_or_die(c, &m);
 
 	for (int n = 0; n < 5; n++) {
@@ -180,8 +179,10 @@ test_pipelined(struct p9c *c, uint32_t root)
 		for (int i = 0; i < 5; i++)
 			if (rx.type != 0 && rx.tag == tags[i])
 				k = i;
-		if (!check(k >= 0 && !seen[k], "reply %d has a tag in flight "
-		    "(tag %u)", n, rx.tag)) {
+		if (!check(k >= 0 && !seen[k],
+		        "reply %d has a tag in flight "
+		        "(tag %u)",
+		        n, rx.tag)) {
 			free(frame);
 			break;
 		}
@@ -196,14 +197,15 @@ test_pipelined(struct p9c *c, uint32_t root)
 			uint32_t cnt = k == 3 ? 1000 : 4096;
 
 			check(rx.type == P9_RREAD && rx.rread.count == cnt &&
-			    is_pattern(rx.rread.data, cnt, off),
+			          is_pattern(rx.rread.data, cnt, off),
 			    "tag %u: Rread of %u bytes at %" PRIu64
-			    " with the file's bytes", rx.tag, cnt, off);
+			    " with the file's bytes",
+			    rx.tag, cnt, off);
 			break;
 		}
 		case 2:
 			check(rx.type == P9_RGETATTR &&
-			    rx.rgetattr.size == 262144,
+			          rx.rgetattr.size == 262144,
 			    "tag %u: Rgetattr size 262144", rx.tag);
 			break;
 		case 4:
@@ -228,8 +230,9 @@ test_pipelined(struct p9c *c, uint32_t root)
 			memset(&m, 0, sizeof(m));
 			m.type = P9_TREAD;
 			m.tag = (uint16_t)(20000 + (i * 37) % N);
-			m.tread = (struct p9_tread){ .fid = fa,
-				.offset = (uint64_t)i * 1000, .count = 100 };
+			m.tread = (struct p9_tread){.fid = fa,
+			    .offset = (uint64_t)i * 1000,
+			    .count = 100};
 			send_or_die(c, &m);
 		}
 		for (int i = 0; i < N; i++) {
@@ -254,10 +257,12 @@ test_pipelined(struct p9c *c, uint32_t root)
 			}
 			free(frame);
 		}
-		printf("# burst: %d of %d replies out of send order\n", moved,
-		    N);
-		check(ok == N, "burst of %d Treads in flight: %d right "
-		    "answers, one per tag", N, ok);
+		printf(
+		    "# burst: %d of %d replies out of send order\n", moved, N);
+		check(ok == N,
+		    "burst of %d Treads in flight: %d right "
+		    "answers, one per tag",
+		    N, ok);
 	}
 	(void)p9c_clunk(c, fa);
 }
@@ -290,8 +295,8 @@ test_flush_simple(struct p9c *c, uint32_t root)
 	memset(&m, 0, sizeof(m));
 	m.type = P9_TGETATTR;
 	m.tag = 79;
-	m.tgetattr = (struct p9_tgetattr){ .fid = root,
-		.request_mask = P9_GETATTR_BASIC };
+	m.tgetattr =
+	    (struct p9_tgetattr){.fid = root, .request_mask = P9_GETATTR_BASIC};
 	send_or_die(c, &m);
 	rx = next_reply(c, &frame, 5000);
 	check(rx.type == P9_RGETATTR && rx.tag == 79, "Rgetattr tag 79");
@@ -307,15 +312,16 @@ test_flush_simple(struct p9c *c, uint32_t root)
 	tag = P9_NOTAG;
 	r = p9c_flush(c, 4243, &tag);
 	rx = next_reply(c, &frame, 5000);
-	check(r == 0 && tag != P9_NOTAG && rx.type == P9_RFLUSH &&
-	    rx.tag == tag, "Tflush under an allocated tag (%u)", tag);
+	check(
+	    r == 0 && tag != P9_NOTAG && rx.type == P9_RFLUSH && rx.tag == tag,
+	    "Tflush under an allocated tag (%u)", tag);
 	free(frame);
 	p9c_tag_free(c, tag);
 
 	/* two flushes of one request in flight: answers in order */
 	{
 		uint16_t t1 = 82, t2 = 83;
-		const char *nm[1] = { "data.bin" };
+		const char *nm[1] = {"data.bin"};
 		uint32_t fa;
 		int pos_read = -1, pos1 = -1, pos2 = -1, other = 0;
 
@@ -327,7 +333,7 @@ test_flush_simple(struct p9c *c, uint32_t root)
 		memset(&m, 0, sizeof(m));
 		m.type = P9_TREAD;
 		m.tag = 81;
-		m.tread = (struct p9_tread){ .fid = fa, .count = 60000 };
+		m.tread = (struct p9_tread){.fid = fa, .count = 60000};
 		send_or_die(c, &m);
 		(void)p9c_flush(c, 81, &t1);
 		(void)p9c_flush(c, 81, &t2);
@@ -344,7 +350,8 @@ test_flush_simple(struct p9c *c, uint32_t root)
 			free(frame);
 		}
 		printf("# flush x2 of a Tread: Rread at %d, Rflush 82 at %d, "
-		    "Rflush 83 at %d\n", pos_read, pos1, pos2);
+		       "Rflush 83 at %d\n",
+		    pos_read, pos1, pos2);
 		check(pos1 >= 0 && pos2 > pos1 && other == 0,
 		    "Rflush 82 then Rflush 83");
 		check(pos_read < 0 || pos_read < pos1,
@@ -362,7 +369,7 @@ test_flush_simple(struct p9c *c, uint32_t root)
 static int
 flush_blocked(struct p9c *c, uint32_t root, int nflush)
 {
-	const char *nm[1] = { "fifo" };
+	const char *nm[1] = {"fifo"};
 	struct p9_msg m, rx;
 	int got = 0, pos_open = -1, bad = 0, i = 0;
 	void *frame;
@@ -375,7 +382,7 @@ flush_blocked(struct p9c *c, uint32_t root, int nflush)
 	memset(&m, 0, sizeof(m));
 	m.type = P9_TLOPEN;
 	m.tag = 90;
-	m.tlopen = (struct p9_tlopen){ .fid = ff, .flags = O_RDONLY };
+	m.tlopen = (struct p9_tlopen){.fid = ff, .flags = O_RDONLY};
 	send_or_die(c, &m);
 	rx = next_reply(c, &frame, 300);
 	free(frame);
@@ -398,8 +405,8 @@ flush_blocked(struct p9c *c, uint32_t root, int nflush)
 		rx = next_reply(c, &frame, i == 0 ? 5000 : 1000);
 		if (rx.type == 0)
 			break;
-		printf("# after the writer: %s tag %u\n",
-		    p9_type_name(rx.type), rx.tag);
+		printf("# after the writer: %s tag %u\n", p9_type_name(rx.type),
+		    rx.tag);
 		if ((rx.type == P9_RLOPEN || rx.type == P9_RLERROR) &&
 		    rx.tag == 90 && pos_open < 0 && got == 0)
 			pos_open = i;
@@ -422,12 +429,13 @@ test_flush_blocked(struct p9c *c, uint32_t root)
 	int got = flush_blocked(c, root, 1);
 
 	check(got == 1, "Tflush of a blocked Tlopen: the Rflush comes after "
-	    "the open ends, after its Rlopen if any");
+	                "the open ends, after its Rlopen if any");
 	/* diod 1.0.24 answers only the last of several flushes of one
 	 * blocked request; the protocol wants all of them: report only */
 	got = flush_blocked(c, root, 2);
 	printf("# two Tflushes of a blocked Tlopen: diod answered %d in "
-	    "order\n", got);
+	       "order\n",
+	    got);
 }
 
 static void
@@ -445,8 +453,8 @@ test_raw_and_timeout(struct p9c *c, uint32_t root)
 	memset(&m, 0, sizeof(m));
 	m.type = P9_TGETATTR;
 	m.tag = 4321;
-	m.tgetattr = (struct p9_tgetattr){ .fid = root,
-		.request_mask = P9_GETATTR_BASIC };
+	m.tgetattr =
+	    (struct p9_tgetattr){.fid = root, .request_mask = P9_GETATTR_BASIC};
 	n = p9_encode(&m, P9_V_2000L, p9c_msize(c), buf, sizeof(buf));
 	if (!check(n == 19, "Tgetattr encodes to 19 bytes"))
 		return;
@@ -505,8 +513,10 @@ test_sync(struct p9c *c, uint32_t root)
 	strcpy(path + strlen(path) - 4, "none");
 	r = p9c_walk_path(c, root, path, &f, NULL);
 	check(r == -ENOENT, "walk of 21 names, the last missing: ENOENT");
-	r = p9c_walk_path(c, root, "deep/d0/nope/d2/d3/d4/d5/d6/d7/d8/d9/"
-	    "d10/d11/d12/d13/d14/d15/d16/d17", &f, NULL);
+	r = p9c_walk_path(c, root,
+	    "deep/d0/nope/d2/d3/d4/d5/d6/d7/d8/d9/"
+	    "d10/d11/d12/d13/d14/d15/d16/d17",
+	    &f, NULL);
 	check(r == -ENOENT, "walk missing in the first Twalk: ENOENT");
 	check(p9c_fid_alloc(c) == probe, "failed walks leave no fid");
 	p9c_fid_free(c, probe);
@@ -533,7 +543,8 @@ test_sync(struct p9c *c, uint32_t root)
 	n = r == 0 ? p9c_pwrite(c, f, big, 3u << 20, 0, 16) : r;
 	(void)p9c_clunk(c, f);
 	check(n == 3 << 20 && stat(local("copy.bin"), &st) == 0 &&
-	    st.st_size == 3 << 20, "p9c_pwrite 3 MiB, window 16");
+	          st.st_size == 3 << 20,
+	    "p9c_pwrite 3 MiB, window 16");
 	{
 		FILE *fp = fopen(local("copy.bin"), "r");
 		size_t got = fp ? fread(big, 1, 3u << 20, fp) : 0;
@@ -572,13 +583,13 @@ test_sync(struct p9c *c, uint32_t root)
 	r = p9c_walk_path(c, root, "three.bin", &f, NULL);
 	have_f = r == 0;
 	if (r == 0 && setxattr(local("three.bin"), "user.probe", "1", 1, 0)) {
-		printf("# no user xattrs on %s: %s\n", exp_dir,
-		    strerror(errno));
+		printf(
+		    "# no user xattrs on %s: %s\n", exp_dir, strerror(errno));
 	} else if (r == 0) {
 		r = p9c_xattr_set(c, f, "user.ninep", "hello", 5, 0);
 		check(r == 0, "xattr set: %s", strerror(-r));
-		n = getxattr(local("three.bin"), "user.ninep", buf,
-		    sizeof(buf));
+		n = getxattr(
+		    local("three.bin"), "user.ninep", buf, sizeof(buf));
 		check(n == 5 && memcmp(buf, "hello", 5) == 0,
 		    "xattr is on the file");
 		n = p9c_xattr_get(c, f, "user.ninep", buf, sizeof(buf));
@@ -595,12 +606,16 @@ test_sync(struct p9c *c, uint32_t root)
 
 	/* locks */
 	if (have_f) {
-		struct p9_tlock lk = { .type = P9_LOCK_TYPE_WRLCK,
-			.start = 0, .length = 100, .proc_id = 1,
-			.client_id = { 5, "ninep" } };
-		struct p9_tgetlock gl = { .type = P9_LOCK_TYPE_WRLCK,
-			.start = 0, .length = 100, .proc_id = 1,
-			.client_id = { 5, "ninep" } };
+		struct p9_tlock lk = {.type = P9_LOCK_TYPE_WRLCK,
+		    .start = 0,
+		    .length = 100,
+		    .proc_id = 1,
+		    .client_id = {5, "ninep"}};
+		struct p9_tgetlock gl = {.type = P9_LOCK_TYPE_WRLCK,
+		    .start = 0,
+		    .length = 100,
+		    .proc_id = 1,
+		    .client_id = {5, "ninep"}};
 		struct p9_rgetlock out;
 		char cid[64];
 		uint8_t status = 99;
@@ -609,7 +624,7 @@ test_sync(struct p9c *c, uint32_t root)
 		if (r == 0)
 			r = p9c_lock(c, f, &lk, &status);
 		check(r == 0 && status == P9_LOCK_SUCCESS, "Tlock WRLCK: "
-		    "SUCCESS");
+		                                           "SUCCESS");
 		r = p9c_getlock(c, f, &gl, &out, cid, sizeof(cid));
 		check(r == 0 && out.type == P9_LOCK_TYPE_UNLCK,
 		    "Tgetlock of our own range: UNLCK (r %d type %u)", r,
@@ -628,19 +643,21 @@ test_sync(struct p9c *c, uint32_t root)
 
 		r = p9c_statfs(c, root, &sf);
 		check(r == 0 && statvfs(exp_dir, &sv) == 0 &&
-		    sf.blocks == sv.f_blocks && sf.bsize == sv.f_bsize,
+		          sf.blocks == sv.f_blocks && sf.bsize == sv.f_bsize,
 		    "statfs blocks and bsize like statvfs");
 	}
 
 	/* names */
 	r = p9c_mkdir(c, root, "sub", 0750, P9_NONUNAME, &qid);
 	check(r == 0 && qid.type == P9_QTDIR && stat(local("sub"), &st) == 0 &&
-	    S_ISDIR(st.st_mode), "mkdir");
+	          S_ISDIR(st.st_mode),
+	    "mkdir");
 	check(p9c_mkdir(c, root, "sub", 0750, P9_NONUNAME, NULL) == -EEXIST,
 	    "mkdir existing: EEXIST");
 	r = p9c_walk_path(c, root, "sub", &d, NULL);
-	check(r == 0 && p9c_symlink(c, d, "sl", "../three.bin", P9_NONUNAME,
-	    NULL) == 0, "symlink");
+	check(r == 0 && p9c_symlink(
+	                    c, d, "sl", "../three.bin", P9_NONUNAME, NULL) == 0,
+	    "symlink");
 	r = p9c_walk_path(c, root, "sub/sl", &f, NULL);
 	n = r == 0 ? p9c_readlink(c, f, buf, sizeof(buf)) : r;
 	check(n == 12 && strcmp(buf, "../three.bin") == 0, "readlink");
@@ -648,47 +665,55 @@ test_sync(struct p9c *c, uint32_t root)
 		(void)p9c_clunk(c, f);
 	r = p9c_walk_path(c, root, "three.bin", &f, NULL);
 	check(r == 0 && p9c_link(c, d, f, "hard") == 0 &&
-	    stat(local("three.bin"), &st) == 0 && st.st_nlink == 2, "link");
+	          stat(local("three.bin"), &st) == 0 && st.st_nlink == 2,
+	    "link");
 	if (r == 0)
 		(void)p9c_clunk(c, f);
 	r = p9c_mknod(c, d, "fifo", S_IFIFO | 0600, 0, 0, P9_NONUNAME, NULL);
-	check(r == 0 && stat(local("sub/fifo"), &st) == 0 &&
-	    S_ISFIFO(st.st_mode), "mknod FIFO");
+	check(
+	    r == 0 && stat(local("sub/fifo"), &st) == 0 && S_ISFIFO(st.st_mode),
+	    "mknod FIFO");
 	check(p9c_move(c, d, "hard", root, "moved") == 0 &&
-	    access(local("moved"), F_OK) == 0 &&
-	    access(local("sub/hard"), F_OK) != 0, "move (renameat or rename)");
+	          access(local("moved"), F_OK) == 0 &&
+	          access(local("sub/hard"), F_OK) != 0,
+	    "move (renameat or rename)");
 	check(p9c_unlink(c, root, "sub", P9_AT_REMOVEDIR) == -ENOTEMPTY,
 	    "remove non-empty directory: ENOTEMPTY");
 	check(p9c_unlink(c, d, "fifo", 0) == 0 &&
-	    p9c_unlink(c, d, "sl", 0) == 0 &&
-	    p9c_unlink(c, root, "moved", 0) == 0, "unlink three");
+	          p9c_unlink(c, d, "sl", 0) == 0 &&
+	          p9c_unlink(c, root, "moved", 0) == 0,
+	    "unlink three");
 	(void)p9c_clunk(c, d);
 	check(p9c_unlink(c, root, "sub", 0) == -EISDIR,
 	    "unlink a directory without AT_REMOVEDIR: EISDIR");
 	check(p9c_unlink(c, root, "sub", P9_AT_REMOVEDIR) == 0 &&
-	    access(local("sub"), F_OK) != 0, "rmdir");
+	          access(local("sub"), F_OK) != 0,
+	    "rmdir");
 
 	/* setattr */
 	r = p9c_walk_path(c, root, "copy.bin", &f, NULL);
 	if (r == 0) {
-		struct p9c_setattr sa = { .valid = P9_SETATTR_SIZE |
-			P9_SETATTR_MODE | P9_SETATTR_MTIME |
-			P9_SETATTR_MTIME_SET, .size = 1234, .mode = 0604,
-			.mtime_sec = 1000000000 };
+		struct p9c_setattr sa = {
+		    .valid = P9_SETATTR_SIZE | P9_SETATTR_MODE |
+		             P9_SETATTR_MTIME | P9_SETATTR_MTIME_SET,
+		    .size = 1234,
+		    .mode = 0604,
+		    .mtime_sec = 1000000000};
 		struct p9c_attr a;
 
 		r = p9c_setattr(c, f, &sa);
 		check(r == 0 && stat(local("copy.bin"), &st) == 0 &&
-		    st.st_size == 1234 && (st.st_mode & 07777) == 0604 &&
-		    st.st_mtime == 1000000000, "setattr size, mode, mtime");
+		          st.st_size == 1234 && (st.st_mode & 07777) == 0604 &&
+		          st.st_mtime == 1000000000,
+		    "setattr size, mode, mtime");
 		r = p9c_getattr(c, f, P9_GETATTR_ALL, &a);
 		check(r == 0 && a.size == 1234 && a.mode == (S_IFREG | 0604) &&
-		    a.mtime_sec == 1000000000 && a.qid.path == st.st_ino,
+		          a.mtime_sec == 1000000000 && a.qid.path == st.st_ino,
 		    "getattr sees them");
 		(void)p9c_clunk(c, f);
 	}
 	check(p9c_pending(c) == 0, "no unclaimed replies after the sync "
-	    "calls");
+	                           "calls");
 }
 
 int

@@ -36,10 +36,10 @@ struct node {
 	bool used;
 	int parent;
 	char name[256];
-	uint32_t mode;		/* P9_DM* | perm */
+	uint32_t mode; /* P9_DM* | perm */
 	uint32_t version;
 	uint32_t atime, mtime;
-	char target[256];	/* symlink */
+	char target[256]; /* symlink */
 	uint8_t *data;
 	size_t len;
 };
@@ -48,8 +48,8 @@ struct fid {
 	bool used;
 	int node;
 	bool open;
-	int dir_next;		/* directory read: next child index */
-	uint64_t dir_pos;	/* byte offset the next read must give */
+	int dir_next;     /* directory read: next child index */
+	uint64_t dir_pos; /* byte offset the next read must give */
 };
 
 static struct node nodes[MAX_NODES];
@@ -109,8 +109,8 @@ populate(void)
 static struct p9_qid
 qid_of(int n)
 {
-	struct p9_qid q = { .version = nodes[n].version,
-		.path = (uint64_t)n + 1 };
+	struct p9_qid q = {
+	    .version = nodes[n].version, .path = (uint64_t)n + 1};
 
 	if (nodes[n].mode & P9_DMDIR)
 		q.type = P9_QTDIR;
@@ -122,7 +122,7 @@ qid_of(int n)
 static struct p9_str
 str(const char *s)
 {
-	return (struct p9_str){ (uint16_t)strlen(s), s };
+	return (struct p9_str){(uint16_t)strlen(s), s};
 }
 
 static void
@@ -152,8 +152,8 @@ static void
 send_msg(struct p9_msg *m)
 {
 	static uint8_t buf[MSIZE_MAX + 64];
-	ssize_t n = p9_encode(m, dialect ? dialect : P9_V_2000, msize ? msize :
-	    MSIZE_MAX, buf, sizeof(buf));
+	ssize_t n = p9_encode(m, dialect ? dialect : P9_V_2000,
+	    msize ? msize : MSIZE_MAX, buf, sizeof(buf));
 
 	if (n < 0) {
 		fprintf(stderr, "fakesrv: encode %s: %s\n",
@@ -180,8 +180,7 @@ send_err(uint16_t tag, int err)
 static struct fid *
 get_fid(uint32_t fid)
 {
-	if (fid >= MAX_FIDS || !fids[fid].used ||
-	    !nodes[fids[fid].node].used)
+	if (fid >= MAX_FIDS || !fids[fid].used || !nodes[fids[fid].node].used)
 		return NULL;
 	return &fids[fid];
 }
@@ -215,13 +214,13 @@ do_walk(const struct p9_msg *t, struct p9_msg *r)
 		if (next < 0) {
 			if (i == 0)
 				return -ENOENT;
-			return 0;	/* partial: newfid untouched */
+			return 0; /* partial: newfid untouched */
 		}
 		n = next;
 		r->rwalk.wqid[i] = qid_of(n);
 		r->rwalk.nwqid = (uint16_t)(i + 1);
 	}
-	fids[t->twalk.newfid] = (struct fid){ .used = true, .node = n };
+	fids[t->twalk.newfid] = (struct fid){.used = true, .node = n};
 	return 0;
 }
 
@@ -299,8 +298,7 @@ do_read(const struct p9_msg *t, struct p9_msg *r, uint8_t *buf)
 			size_t left = nd->len - t->tread.offset;
 
 			r->rread.count = left < count ? (uint32_t)left : count;
-			memcpy(buf, nd->data + t->tread.offset,
-			    r->rread.count);
+			memcpy(buf, nd->data + t->tread.offset, r->rread.count);
 		}
 		return 0;
 	}
@@ -308,7 +306,7 @@ do_read(const struct p9_msg *t, struct p9_msg *r, uint8_t *buf)
 		f->dir_next = 1;
 		f->dir_pos = 0;
 	} else if (t->tread.offset != f->dir_pos)
-		return -EINVAL;	/* 9P2000: only 0 or where the last ended */
+		return -EINVAL; /* 9P2000: only 0 or where the last ended */
 	for (; f->dir_next < MAX_NODES; f->dir_next++) {
 		struct p9_stat st;
 		ssize_t n;
@@ -317,8 +315,8 @@ do_read(const struct p9_msg *t, struct p9_msg *r, uint8_t *buf)
 		    nodes[f->dir_next].parent != f->node)
 			continue;
 		stat_of(f->dir_next, &st);
-		n = p9_stat_put(buf + r->rread.count, count - r->rread.count,
-		    &st, dialect);
+		n = p9_stat_put(
+		    buf + r->rread.count, count - r->rread.count, &st, dialect);
 		if (n == -EMSGSIZE)
 			break;
 		if (n < 0)
@@ -369,7 +367,7 @@ do_remove(uint32_t fid)
 	if (f == NULL)
 		return -EBADF;
 	n = f->node;
-	f->used = false;	/* a Tremove clunks, even when it fails */
+	f->used = false; /* a Tremove clunks, even when it fails */
 	if (n == 0)
 		return -EBUSY;
 	for (int i = 1; i < MAX_NODES; i++)
@@ -454,10 +452,10 @@ serve(const uint8_t *frame, size_t len)
 	struct fid *f;
 	int err = 0;
 
-	if (p9_decode(frame, len, dialect ? dialect : P9_V_2000, &t,
-	    NULL) != 0) {
-		fprintf(stderr, "fakesrv: undecodable %s\n",
-		    p9_type_name(t.type));
+	if (p9_decode(frame, len, dialect ? dialect : P9_V_2000, &t, NULL) !=
+	    0) {
+		fprintf(
+		    stderr, "fakesrv: undecodable %s\n", p9_type_name(t.type));
 		return false;
 	}
 	memset(&r, 0, sizeof(r));
@@ -465,24 +463,24 @@ serve(const uint8_t *frame, size_t len)
 	r.tag = t.tag;
 	switch (t.type) {
 	case P9_TVERSION:
-		dialect = p9_dialect_from_version(t.tversion.version.s,
-		    t.tversion.version.len);
-		msize = t.tversion.msize < MSIZE_MAX ? t.tversion.msize :
-		    MSIZE_MAX;
+		dialect = p9_dialect_from_version(
+		    t.tversion.version.s, t.tversion.version.len);
+		msize =
+		    t.tversion.msize < MSIZE_MAX ? t.tversion.msize : MSIZE_MAX;
 		r.rversion.msize = msize;
 		memset(fids, 0, sizeof(fids));
 		if (dialect == P9_V_2000L || dialect == 0) {
 			dialect = 0;
 			r.rversion.version = str("unknown");
 		} else
-			r.rversion.version = str(dialect == P9_V_2000U ?
-			    "9P2000.u" : "9P2000");
+			r.rversion.version =
+			    str(dialect == P9_V_2000U ? "9P2000.u" : "9P2000");
 		break;
 	case P9_TATTACH:
 		if (t.tattach.fid >= MAX_FIDS || fids[t.tattach.fid].used)
 			err = -EBADF;
 		else {
-			fids[t.tattach.fid] = (struct fid){ .used = true };
+			fids[t.tattach.fid] = (struct fid){.used = true};
 			r.rattach.qid = qid_of(0);
 		}
 		break;
@@ -555,7 +553,7 @@ int
 main(int argc, char **argv)
 {
 	static uint8_t frame[MSIZE_MAX + 64];
-	struct sockaddr_un sun = { .sun_family = AF_UNIX };
+	struct sockaddr_un sun = {.sun_family = AF_UNIX};
 	int lfd;
 
 	if (argc != 2 || strlen(argv[1]) >= sizeof(sun.sun_path)) {

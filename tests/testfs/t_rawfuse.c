@@ -232,7 +232,7 @@ t_pt_basic(const char *pt)
 	for (int i = 0; i < 100 && t_getattr(&c, s.nodeid, &a) == 0; i++)
 		usleep(10 * 1000);
 	CHECK(t_getattr(&c, s.nodeid, &a) == -ESTALE, "forgotten node is gone");
-	CHECK(t_exited_ok(t_cl_stop(&c)), "clean exit");
+	t_cl_stop_check(&c);
 }
 
 /* ------------------------------------------------ passthrough: escapes */
@@ -398,7 +398,7 @@ t_pt_escapes(const char *pt, bool no_proc)
 		    NULL, NULL, 0);
 	}
 	t_ledger_forget_all(&c, &l);
-	CHECK(t_exited_ok(t_cl_stop(&c)), "clean exit");
+	t_cl_stop_check(&c);
 	CHECK(t_file_is("outside.txt", "secret"), "outside file untouched");
 	CHECK(t_file_is("outdir/secret2", "secret2") && !t_exists("evil") &&
 	          !t_exists("linked") && !t_exists("moved") &&
@@ -456,7 +456,7 @@ t_pt_read_only(const char *pt)
 	CHECK(err == 0 && t_cl_payload_len(&c) == 4, "READ: %d", err);
 	t_release(&c, FUSE_RELEASE, e.nodeid, fh);
 	t_ledger_forget_all(&c, &l);
-	CHECK(t_exited_ok(t_cl_stop(&c)), "clean exit");
+	t_cl_stop_check(&c);
 	CHECK(t_file_is("f", "data") && !t_exists("new"), "nothing changed");
 }
 

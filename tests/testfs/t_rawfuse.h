@@ -76,6 +76,7 @@ int t_getattr(struct t_cl *c, uint64_t nodeid, struct fuse_attr *a);
 int t_interrupt_and_wait(struct t_cl *c, uint64_t victim, int *intr_err);
 bool t_quiet_for(struct t_cl *c, int ms);
 bool t_exited_ok(int status);
+void t_cl_stop_check(struct t_cl *c);
 void t_path_in(char *buf, size_t len, const char *rel);
 void t_write_file(const char *rel, const char *content);
 bool t_file_is(const char *rel, const char *content);

@@ -388,6 +388,16 @@ t_quiet_for(struct t_cl *c, int ms)
 	return poll(&p, 1, ms) == 0;
 }
 
+/* t_cl_stop and check that the program exited with status 0. */
+void
+t_cl_stop_check(struct t_cl *c)
+{
+	int status = t_cl_stop(c);
+
+	CHECK(t_exited_ok(status), "clean exit: wait status %d%s", status,
+	    status == -1 ? " (did not exit in time)" : "");
+}
+
 bool
 t_exited_ok(int status)
 {

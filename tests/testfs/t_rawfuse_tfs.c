@@ -133,7 +133,7 @@ t_tfs_interrupts(const char *tfs)
 	CHECK(err == -EINTR, "interrupted: %d", err);
 	t_release(&c, FUSE_RELEASE, id, fh);
 	t_ledger_forget_all(&c, &l);
-	CHECK(t_exited_ok(t_cl_stop(&c)), "clean exit");
+	t_cl_stop_check(&c);
 	CHECK(has_line("log", "INTERRUPT ", true), "INTERRUPT logged");
 	CHECK(has_line("report", "interrupts ", true) &&
 	          has_line("report", "eintr 2", false) &&
@@ -155,7 +155,7 @@ t_tfs_interrupts(const char *tfs)
 	CHECK(now_ms() - t0 >= 250, "after its delay");
 	t_release(&c, FUSE_RELEASE, id, fh);
 	t_ledger_forget_all(&c, &l);
-	CHECK(t_exited_ok(t_cl_stop(&c)), "clean exit");
+	t_cl_stop_check(&c);
 
 	t_scenario = "testfs enosys";
 	CHECK(testfs_start(&c, tfs, "--block=hello:read:300",
@@ -169,7 +169,7 @@ t_tfs_interrupts(const char *tfs)
 	CHECK(err == 0 && t_cl_payload_len(&c) == 6, "READ completed: %d", err);
 	t_release(&c, FUSE_RELEASE, id, fh);
 	t_ledger_forget_all(&c, &l);
-	CHECK(t_exited_ok(t_cl_stop(&c)), "clean exit");
+	t_cl_stop_check(&c);
 	CHECK(
 	    has_line("report", "ops INTERRUPT 1", false), "INTERRUPT counted");
 }
@@ -220,7 +220,7 @@ t_tfs_control_and_errors(const char *tfs)
 	unlink(ctl);
 	CHECK(t_getattr(&c, e.nodeid, &a) == 0, "rules gone with the file");
 	t_ledger_forget_all(&c, &l);
-	CHECK(t_exited_ok(t_cl_stop(&c)), "clean exit");
+	t_cl_stop_check(&c);
 }
 
 void
@@ -283,7 +283,7 @@ t_tfs_bad(const char *tfs)
 			    "LOOKUP after the bad reply");
 			t_ledger_forget_all(&c, &l);
 		}
-		CHECK(t_exited_ok(t_cl_stop(&c)), "clean exit");
+		t_cl_stop_check(&c);
 	}
 }
 
@@ -347,7 +347,7 @@ t_tfs_report(const char *tfs)
 	t_release(&c, FUSE_RELEASE, id, fh);
 	t_release(&c, FUSE_RELEASEDIR, FUSE_ROOT_ID, dfh);
 	t_ledger_forget_all(&c, &l);
-	CHECK(t_exited_ok(t_cl_stop(&c)), "clean exit");
+	t_cl_stop_check(&c);
 	CHECK(has_line("report", "nodes_leaked 0", false) &&
 	          has_line("report", "open_handles 0", false) &&
 	          has_line("report", "ops LOOKUP 4", false) &&

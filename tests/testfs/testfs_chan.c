@@ -99,6 +99,35 @@ request_names(const struct fuse_in_header *in, const char *body, size_t len,
 		*name2 = body_name(body, len, off + strlen(*name) + 1);
 }
 
+/*
+ * FORGET and BATCH_FORGET are applied here, as they arrive, not in the
+ * operation callbacks: libfuse's multi-threaded loop may drop a request it
+ * has read once the session is ending, and the report must count every
+ * FORGET the peer sent.
+ */
+static void
+apply_forgets(const struct fuse_in_header *in, const char *body, size_t len)
+{
+	struct fuse_batch_forget_in b;
+	struct fuse_forget_in f;
+	struct fuse_forget_one one;
+
+	pthread_mutex_lock(&t_lock);
+	if (in->opcode == FUSE_FORGET && len >= sizeof(f)) {
+		memcpy(&f, body, sizeof(f));
+		t_forget_one(in->nodeid, f.nlookup);
+	} else if (in->opcode == FUSE_BATCH_FORGET && len >= sizeof(b)) {
+		memcpy(&b, body, sizeof(b));
+		for (size_t i = 0;
+		     i < b.count && (len - sizeof(b)) / sizeof(one) > i; i++) {
+			memcpy(&one, body + sizeof(b) + i * sizeof(one),
+			    sizeof(one));
+			t_forget_one(one.nodeid, one.nlookup);
+		}
+	}
+	pthread_mutex_unlock(&t_lock);
+}
+
 /* Count, log and mark one request (buf holds n >= header bytes). */
 static void
 note_request(const char *buf, size_t n, const struct fuse_in_header *in)
@@ -111,6 +140,8 @@ note_request(const char *buf, size_t n, const struct fuse_in_header *in)
 	enum t_bad_mode mode;
 	uint64_t target = 0;
 
+	if (in->opcode == FUSE_FORGET || in->opcode == FUSE_BATCH_FORGET)
+		apply_forgets(in, body, len);
 	request_names(in, body, len, &name, &name2);
 	if (in->opcode == FUSE_INTERRUPT &&
 	    len >= sizeof(struct fuse_interrupt_in))

@@ -477,7 +477,8 @@ END_TEST
 /* Malformed replies: each breaks the session once, and everything pending
  * fails exactly once with -EIO. */
 enum bad_kind { BK_SHORT, BK_UNKNOWN, BK_RANGE, BK_BELOW, BK_OVERSIZE,
-	BK_ERRPAYLOAD, BK_LEN, BK_EOF, BK_INTR_NEVER, BK_DIRENTPLUS, BK_N };
+	BK_ERRPAYLOAD, BK_LEN, BK_EOF, BK_INTR_NEVER, BK_DIRENTPLUS, BK_ABOVE,
+	BK_READ_ABOVE, BK_N };
 static const char *const bad_words[BK_N] = {
 	[BK_SHORT] = "short reply",
 	[BK_UNKNOWN] = "unknown unique",
@@ -489,6 +490,8 @@ static const char *const bad_words[BK_N] = {
 	[BK_EOF] = "closed the FUSE connection",
 	[BK_INTR_NEVER] = "unknown unique 5",
 	[BK_DIRENTPLUS] = "malformed READDIRPLUS",
+	[BK_ABOVE] = "LOOKUP reply of 129 bytes, expected 128..128",
+	[BK_READ_ABOVE] = "READDIRPLUS reply of 4097 bytes, expected 0..4096",
 };
 
 START_TEST(test_bad_reply_breaks)
@@ -548,6 +551,13 @@ START_TEST(test_bad_reply_breaks)
 	case BK_DIRENTPLUS:
 		oh.unique = 8;
 		oh.len = len = 16 + 200;
+		break;
+	case BK_ABOVE:
+		oh.len = len = 16 + 129;
+		break;
+	case BK_READ_ABOVE:
+		oh.unique = 8;
+		oh.len = len = 16 + 4097;
 		break;
 	}
 	memset(buf, 0xee, sizeof(buf));

@@ -48,5 +48,6 @@ void t_walk1(uint16_t tag, uint32_t fid, uint32_t newfid, const char *name,
 
 Suite *t_gw_flush_suite(void);
 Suite *t_gw_conn_suite(void);
+Suite *t_gw_ids_suite(void);
 
 #endif

@@ -11,6 +11,7 @@ main(void)
 	int failed;
 
 	srunner_add_suite(sr, t_gw_conn_suite());
+	srunner_add_suite(sr, t_gw_ids_suite());
 	srunner_run_all(sr, CK_NORMAL);
 	failed = srunner_ntests_failed(sr);
 	srunner_free(sr);
