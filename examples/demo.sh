@@ -13,7 +13,10 @@ ninja -C build >/dev/null
 
 work=$(mktemp -d)
 cleanup() {
-	[ -n "${gw:-}" ] && kill "$gw" 2>/dev/null && wait "$gw" 2>/dev/null
+	if [ -n "${gw:-}" ]; then
+		kill "$gw" 2>/dev/null || true
+		wait "$gw" 2>/dev/null || true
+	fi
 	rm -rf "$work"
 }
 trap cleanup EXIT

@@ -65,8 +65,9 @@ gw_op_version(struct gw_req *r)
 void
 gw_op_auth(struct gw_req *r)
 {
-	/* No authentication is offered: attach with afid NOFID. */
-	gw_req_fail(r, -EOPNOTSUPP);
+	/* No authentication is offered: attach with afid NOFID. ENOENT is
+	 * what diod answers and what its clients read as "not required". */
+	gw_req_fail(r, -ENOENT);
 }
 
 /* ------------------------------------------------------------- clunk */

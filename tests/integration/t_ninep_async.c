@@ -318,30 +318,30 @@ test_flush_simple(struct p9c *c, uint32_t root)
 	free(frame);
 	p9c_tag_free(c, tag);
 
-	/* two flushes of one request in flight: answers in order */
+	/*
+	 * Two flushes of one answered tag, sent back to back: both answered,
+	 * in order. (Two flushes of a request still running are a race with
+	 * diod, which answers only the last of them: see flush_blocked.)
+	 */
 	{
 		uint16_t t1 = 82, t2 = 83;
-		const char *nm[1] = {"data.bin"};
-		uint32_t fa;
-		int pos_read = -1, pos1 = -1, pos2 = -1, other = 0;
+		int pos1 = -1, pos2 = -1, other = 0;
 
-		if (p9c_walk(c, root, 1, nm, &fa, NULL) != 0 ||
-		    p9c_open(c, fa, O_RDONLY, NULL, NULL) != 0) {
-			check(false, "open data.bin for the flush test");
-			return;
-		}
 		memset(&m, 0, sizeof(m));
-		m.type = P9_TREAD;
+		m.type = P9_TGETATTR;
 		m.tag = 81;
-		m.tread = (struct p9_tread){.fid = fa, .count = 60000};
+		m.tgetattr = (struct p9_tgetattr){
+		    .fid = root, .request_mask = P9_GETATTR_BASIC};
 		send_or_die(c, &m);
+		rx = next_reply(c, &frame, 5000);
+		check(
+		    rx.type == P9_RGETATTR && rx.tag == 81, "Rgetattr tag 81");
+		free(frame);
 		(void)p9c_flush(c, 81, &t1);
 		(void)p9c_flush(c, 81, &t2);
 		for (int i = 0; i < 3; i++) {
 			rx = next_reply(c, &frame, i < 2 ? 5000 : 300);
-			if (rx.type == P9_RREAD && rx.tag == 81)
-				pos_read = i;
-			else if (rx.type == P9_RFLUSH && rx.tag == 82)
+			if (rx.type == P9_RFLUSH && rx.tag == 82)
 				pos1 = i;
 			else if (rx.type == P9_RFLUSH && rx.tag == 83)
 				pos2 = i;
@@ -349,14 +349,8 @@ test_flush_simple(struct p9c *c, uint32_t root)
 				other++;
 			free(frame);
 		}
-		printf("# flush x2 of a Tread: Rread at %d, Rflush 82 at %d, "
-		       "Rflush 83 at %d\n",
-		    pos_read, pos1, pos2);
-		check(pos1 >= 0 && pos2 > pos1 && other == 0,
-		    "Rflush 82 then Rflush 83");
-		check(pos_read < 0 || pos_read < pos1,
-		    "the Rread, if any, before the Rflushes");
-		(void)p9c_clunk(c, fa);
+		check(pos1 == 0 && pos2 == 1 && other == 0,
+		    "two Tflushes of tag 81: Rflush 82 then Rflush 83");
 	}
 }
 
