@@ -40,11 +40,12 @@
  * here), NO_OPEN(DIR)_SUPPORT (we always need a handle), POSIX_ACL, and
  * INIT_EXT, as nothing in flags2 serves 9P.
  */
-#define FG_INIT_WANT                                                          \
-	((uint64_t)(FUSE_ASYNC_READ | FUSE_POSIX_LOCKS | FUSE_FLOCK_LOCKS |   \
-	    FUSE_ATOMIC_O_TRUNC | FUSE_EXPORT_SUPPORT | FUSE_BIG_WRITES |      \
-	    FUSE_MAX_PAGES | FUSE_DONT_MASK | FUSE_DO_READDIRPLUS |            \
-	    FUSE_PARALLEL_DIROPS | FUSE_HANDLE_KILLPRIV))
+#define FG_INIT_WANT                                                           \
+	((uint64_t)(FUSE_ASYNC_READ | FUSE_POSIX_LOCKS | FUSE_FLOCK_LOCKS |    \
+	            FUSE_ATOMIC_O_TRUNC | FUSE_EXPORT_SUPPORT |                \
+	            FUSE_BIG_WRITES | FUSE_MAX_PAGES | FUSE_DONT_MASK |        \
+	            FUSE_DO_READDIRPLUS | FUSE_PARALLEL_DIROPS |               \
+	            FUSE_HANDLE_KILLPRIV))
 
 static void
 init_eval(struct fg_session *s, const void *data, size_t len)
@@ -59,11 +60,13 @@ init_eval(struct fg_session *s, const void *data, size_t len)
 		s->init_err = -EPROTO;
 		snprintf(s->init_why, sizeof(s->init_why),
 		    "answered FUSE_INIT with protocol %u.%u, need 7.%u or "
-		    "later", io.major, io.minor, FG_MIN_MINOR);
+		    "later",
+		    io.major, io.minor, FG_MIN_MINOR);
 		return;
 	}
-	minor = io.minor < FUSE_KERNEL_MINOR_VERSION ? io.minor
-						     : FUSE_KERNEL_MINOR_VERSION;
+	minor = io.minor < FUSE_KERNEL_MINOR_VERSION
+	            ? io.minor
+	            : FUSE_KERNEL_MINOR_VERSION;
 	if (len < fg_wire_out_min(FUSE_INIT, minor)) {
 		s->init_err = -EPROTO;
 		snprintf(s->init_why, sizeof(s->init_why),
@@ -90,8 +93,8 @@ init_eval(struct fg_session *s, const void *data, size_t len)
 	if (mw < FG_MIN_WRITE)
 		mw = FG_MIN_WRITE;
 	s->info.max_write = mw;
-	fg_sess_set_recv_payload(s,
-	    mw > FG_MIN_RECV_PAYLOAD ? mw : FG_MIN_RECV_PAYLOAD);
+	fg_sess_set_recv_payload(
+	    s, mw > FG_MIN_RECV_PAYLOAD ? mw : FG_MIN_RECV_PAYLOAD);
 	s->init_err = 0;
 	s->state = FG_S_READY;
 }
@@ -125,7 +128,7 @@ ms_since(const struct timespec *t0)
 
 	clock_gettime(CLOCK_MONOTONIC, &t);
 	return (t.tv_sec - t0->tv_sec) * 1000 +
-	    (t.tv_nsec - t0->tv_nsec) / 1000000;
+	       (t.tv_nsec - t0->tv_nsec) / 1000000;
 }
 
 /* Peek at the child's exit (not reaping it). Returns true and a wait
@@ -133,27 +136,27 @@ ms_since(const struct timespec *t0)
 static bool
 peek_exit(int pidfd, int wait_ms, int *status)
 {
-	struct pollfd p = { .fd = pidfd, .events = POLLIN };
+	struct pollfd p = {.fd = pidfd, .events = POLLIN};
 	siginfo_t si;
 
 	if (pidfd < 0 || poll(&p, 1, wait_ms) <= 0)
 		return false;
 	memset(&si, 0, sizeof(si));
 	if (waitid((idtype_t)P_PIDFD, (id_t)pidfd, &si,
-		WEXITED | WNOHANG | WNOWAIT) != 0 ||
+	        WEXITED | WNOHANG | WNOWAIT) != 0 ||
 	    si.si_pid == 0)
 		return false;
 	if (si.si_code == CLD_EXITED)
 		*status = (si.si_status & 0xff) << 8;
 	else
 		*status = (si.si_status & 0x7f) |
-		    (si.si_code == CLD_DUMPED ? 0x80 : 0);
+		          (si.si_code == CLD_DUMPED ? 0x80 : 0);
 	return true;
 }
 
 static void
-describe_death(struct fg_session *s, int pidfd, long left_ms, char *err,
-    size_t err_len)
+describe_death(
+    struct fg_session *s, int pidfd, long left_ms, char *err, size_t err_len)
 {
 	char how[96];
 	int status;
@@ -162,8 +165,8 @@ describe_death(struct fg_session *s, int pidfd, long left_ms, char *err,
 		fg_describe_status(status, how, sizeof(how));
 		snprintf(err, err_len, "%s before answering FUSE_INIT%s", how,
 		    WIFEXITED(status) && WEXITSTATUS(status) == 0
-			? " (a FUSE program must stay in the foreground)"
-			: "");
+		        ? " (a FUSE program must stay in the foreground)"
+		        : "");
 	} else if (s->peer_gone) {
 		snprintf(err, err_len,
 		    "closed the FUSE connection before answering FUSE_INIT");
@@ -180,8 +183,7 @@ fg_session_init(struct fg_session *s, uint32_t want_max_write, int pidfd,
 	struct iovec iov[2];
 	struct timespec t0;
 	struct fg_req *r;
-	size_t room = s->max_msg > FG_HDR_SLACK ? s->max_msg - FG_HDR_SLACK
-						: 0;
+	size_t room = s->max_msg > FG_HDR_SLACK ? s->max_msg - FG_HDR_SLACK : 0;
 	uint32_t cap = want_max_write != 0 ? want_max_write : FG_MAX_WRITE_CAP;
 	int rc;
 
@@ -214,9 +216,9 @@ fg_session_init(struct fg_session *s, uint32_t want_max_write, int pidfd,
 	r->arg = s;
 	r->out_min = FUSE_COMPAT_INIT_OUT_SIZE;
 	r->out_max = (uint32_t)fg_sess_recv_cap(s);
-	iov[1] = (struct iovec){ &ii, sizeof(ii) };
-	rc = fg_sess_submit_raw(s, r, NULL, iov, 2,
-	    sizeof(struct fuse_in_header) + sizeof(ii));
+	iov[1] = (struct iovec){&ii, sizeof(ii)};
+	rc = fg_sess_submit_raw(
+	    s, r, NULL, iov, 2, sizeof(struct fuse_in_header) + sizeof(ii));
 	if (rc < 0) {
 		free(r);
 		snprintf(err, err_len, "sending FUSE_INIT: %s", strerror(-rc));
@@ -231,10 +233,10 @@ fg_session_init(struct fg_session *s, uint32_t want_max_write, int pidfd,
 	rc = 0;
 	while (!s->init_answered && s->state != FG_S_BROKEN) {
 		struct pollfd p[2] = {
-			{ .fd = s->fd,
-			    .events = (short)(POLLIN |
-				(s->qhead != NULL ? POLLOUT : 0)) },
-			{ .fd = pidfd, .events = POLLIN },
+		    {.fd = s->fd,
+		        .events =
+		            (short)(POLLIN | (s->qhead != NULL ? POLLOUT : 0))},
+		    {.fd = pidfd, .events = POLLIN},
 		};
 		long left = timeout_ms - ms_since(&t0);
 		int n;
@@ -265,8 +267,8 @@ fg_session_init(struct fg_session *s, uint32_t want_max_write, int pidfd,
 		}
 	}
 	if (rc == 0 && s->state == FG_S_BROKEN) {
-		describe_death(s, pidfd, timeout_ms - ms_since(&t0), err,
-		    err_len);
+		describe_death(
+		    s, pidfd, timeout_ms - ms_since(&t0), err, err_len);
 		rc = -EIO;
 	} else if (rc == 0 && s->init_err != 0) {
 		snprintf(err, err_len, "%s", s->init_why);

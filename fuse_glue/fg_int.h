@@ -50,22 +50,24 @@
 /* ------------------------------------------------------- opcode table */
 
 enum fg_opflag {
-	FG_OPF_NAME = 1 << 0,	 /* carries a first name */
-	FG_OPF_NAME2 = 1 << 1,	 /* carries a second name */
-	FG_OPF_DATA = 1 << 2,	 /* carries data after the names */
-	FG_OPF_ENTRY = 1 << 3,	 /* success reply starts with fuse_entry_out */
+	FG_OPF_NAME = 1 << 0,    /* carries a first name */
+	FG_OPF_NAME2 = 1 << 1,   /* carries a second name */
+	FG_OPF_DATA = 1 << 2,    /* carries data after the names */
+	FG_OPF_ENTRY = 1 << 3,   /* success reply starts with fuse_entry_out */
 	FG_OPF_NOREPLY = 1 << 4, /* the backend never answers */
-	FG_OPF_INTERNAL = 1 << 5, /* sent by the session only, never submitted */
-	FG_OPF_VAROUT = 1 << 6,	 /* reply length bounded by the request size */
-	FG_OPF_XATTR = 1 << 7,	 /* size 0 -> getxattr_out, else data */
-	FG_OPF_ANYOUT = 1 << 8,	 /* reply length bounded by the buffer only */
+	FG_OPF_INTERNAL = 1
+	                  << 5, /* sent by the session only, never submitted */
+	FG_OPF_VAROUT = 1 << 6, /* reply length bounded by the request size */
+	FG_OPF_XATTR = 1 << 7,  /* size 0 -> getxattr_out, else data */
+	FG_OPF_ANYOUT = 1 << 8, /* reply length bounded by the buffer only */
 };
 
 struct fg_opdef {
 	const char *name;
-	uint16_t in_size;  /* fixed request struct at FUSE_KERNEL_MINOR_VERSION */
+	uint16_t
+	    in_size; /* fixed request struct at FUSE_KERNEL_MINOR_VERSION */
 	uint16_t out_min;  /* payload of a success reply, at least */
-	uint16_t flags;	   /* enum fg_opflag */
+	uint16_t flags;    /* enum fg_opflag */
 	uint8_t out_kind;  /* which struct fg_reply member a success fills */
 	uint8_t out_kind2; /* a second one after it (CREATE: open) */
 };
@@ -86,16 +88,16 @@ struct fg_expect {
 
 enum fg_find {
 	FG_FIND_UNKNOWN, /* never issued or not in flight: breaks */
-	FG_FIND_STALE,	 /* an interrupt whose victim is gone: ignored */
+	FG_FIND_STALE,   /* an interrupt whose victim is gone: ignored */
 	FG_FIND_OK,
 };
-typedef enum fg_find fg_find_fn(void *arg, uint64_t unique,
-    struct fg_expect *e);
+typedef enum fg_find fg_find_fn(
+    void *arg, uint64_t unique, struct fg_expect *e);
 
 enum fg_check {
-	FG_CHECK_REPLY,	 /* a valid reply to a request in flight */
+	FG_CHECK_REPLY,  /* a valid reply to a request in flight */
 	FG_CHECK_NOTIFY, /* a notification (unique 0): ignored */
-	FG_CHECK_STALE,	 /* reply to an interrupt of a finished request */
+	FG_CHECK_STALE,  /* reply to an interrupt of a finished request */
 };
 
 /*
@@ -104,9 +106,9 @@ enum fg_check {
  * what the unique may carry. Returns an enum fg_check with *oh and *e
  * filled, or -EPROTO with a one-line reason in why.
  */
-int fg_wire_check_reply(const void *msg, size_t n, size_t cap,
-    fg_find_fn *find, void *arg, struct fuse_out_header *oh,
-    struct fg_expect *e, char *why, size_t why_len);
+int fg_wire_check_reply(const void *msg, size_t n, size_t cap, fg_find_fn *find,
+    void *arg, struct fuse_out_header *oh, struct fg_expect *e, char *why,
+    size_t why_len);
 
 /* Copy the fixed parts of a checked success payload into rep (prefixes
  * shorter than the struct are zero-filled). size_query: a GETXATTR or
@@ -116,8 +118,8 @@ void fg_wire_parse(uint32_t opcode, bool size_query, const void *payload,
 
 /* Append printable text for len bytes of p to out (control bytes and
  * quotes as \xNN), at most max input bytes, always NUL-terminated. */
-void fg_escape(char *out, size_t out_len, const char *p, size_t len,
-    size_t max);
+void fg_escape(
+    char *out, size_t out_len, const char *p, size_t len, size_t max);
 
 /* ------------------------------------------------------------ buffers */
 
@@ -151,12 +153,16 @@ enum fg_req_state { FG_REQ_INFLIGHT, FG_REQ_DETACHED, FG_REQ_DONE };
  * SENT -any other answer-> ANSWERED
  * (ENOSYS also turns interrupts off for the session.)
  */
-enum fg_intr_state { FG_INTR_NONE, FG_INTR_SENT, FG_INTR_WAIT,
-	FG_INTR_ANSWERED };
+enum fg_intr_state {
+	FG_INTR_NONE,
+	FG_INTR_SENT,
+	FG_INTR_WAIT,
+	FG_INTR_ANSWERED
+};
 
 struct fg_req {
 	struct fg_session *s;
-	struct fg_req *hnext;	    /* hash chain */
+	struct fg_req *hnext;       /* hash chain */
 	struct fg_req *prev, *next; /* in flight, in submission order */
 	uint64_t unique;
 	uint64_t nodeid;
@@ -193,17 +199,17 @@ struct fg_session {
 	struct fg_hooks hooks;
 	void *arg;
 	enum fg_sess_state state;
-	bool closing;	      /* fg_session_free runs: submits get -EIO */
-	bool intr_off;	      /* ENOSYS seen */
-	bool timer_armed;     /* timer_cb asked for, not fired yet */
-	bool break_pending;   /* a send failed: break on the next turn */
-	bool want_write;      /* want_write_cb(true) is in force */
-	bool in_init;	      /* fg_session_init waits: no broken_cb */
-	bool peer_gone;	      /* EOF or a receive error, not bad bytes */
-	uint32_t init_cap;    /* max_write we offered in INIT */
+	bool closing;       /* fg_session_free runs: submits get -EIO */
+	bool intr_off;      /* ENOSYS seen */
+	bool timer_armed;   /* timer_cb asked for, not fired yet */
+	bool break_pending; /* a send failed: break on the next turn */
+	bool want_write;    /* want_write_cb(true) is in force */
+	bool in_init;       /* fg_session_init waits: no broken_cb */
+	bool peer_gone;     /* EOF or a receive error, not bad bytes */
+	uint32_t init_cap;  /* max_write we offered in INIT */
 	struct fg_info info;
-	uint64_t init_flags;  /* flags we asked for */
-	char why[192];	      /* reason of a break (pending or done) */
+	uint64_t init_flags; /* flags we asked for */
+	char why[192];       /* reason of a break (pending or done) */
 
 	/* INIT result, set by its completion */
 	bool init_answered;
@@ -229,7 +235,19 @@ struct fg_session {
 	unsigned in_cb; /* depth of callbacks into the caller */
 };
 
+/* fg_buf.c */
+struct fg_pool *fg_pool_new(size_t bufsize);
+void fg_pool_unref(struct fg_pool *p);
+/* A buffer with one reference, or NULL (ENOMEM). */
+struct fg_buf *fg_pool_get(struct fg_pool *p);
+
 /* fg_session.c */
+/* Put r in the table of requests in flight (keyed by unique). */
+void fg_table_insert(struct fg_session *s, struct fg_req *r);
+/* Move r's state, asserting the transition is legal. */
+void fg_req_set_state(struct fg_req *r, enum fg_req_state to);
+/* Send FUSE_INTERRUPT for r (state NONE or WAIT -> SENT). */
+int fg_sess_send_interrupt(struct fg_req *r);
 /* Send one message (iovecs) now, or queue a copy if the socket is full or
  * output is already queued. Returns 0, -ENOMEM, or -EMSGSIZE. A hard send
  * error schedules a break and returns 0 (the request then fails -EIO). */
@@ -261,11 +279,11 @@ void fg_sess_fill_in_header(struct fuse_in_header *ih, size_t len,
 int fg_ledger_add(struct fg_session *s, uint64_t nodeid);
 /* Count the entries of a READDIRPLUS payload; on a detached request, or
  * when forget_now, forget them again. Returns 0, -ENOMEM or -EBADMSG. */
-int fg_ledger_add_dirents(struct fg_session *s, const void *data, size_t len,
-    bool forget_now);
+int fg_ledger_add_dirents(
+    struct fg_session *s, const void *data, size_t len, bool forget_now);
 /* Undo what a successful reply to a detached request built. */
-void fg_ledger_undo(struct fg_session *s, const struct fg_req *req,
-    const struct fg_reply *rep);
+void fg_ledger_undo(
+    struct fg_session *s, const struct fg_req *req, const struct fg_reply *rep);
 /* Add a FORGET of n lookups of nodeid to the batch, flushing it first
  * when it is full (no ledger change). */
 void fg_ledger_forget_raw(struct fg_session *s, uint64_t nodeid, uint64_t n);

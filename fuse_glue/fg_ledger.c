@@ -47,8 +47,9 @@ lgrow(struct fg_session *s)
 	for (size_t i = 0; i < s->nlbuckets; i++) {
 		while (s->lbuckets[i] != NULL) {
 			struct fg_lnode *l = s->lbuckets[i];
-			size_t j = (size_t)((l->nodeid * 0x9e3779b97f4a7c15ULL) >>
-					   32) &
+			size_t j =
+			    (size_t)((l->nodeid * 0x9e3779b97f4a7c15ULL) >>
+			             32) &
 			    (n - 1);
 
 			s->lbuckets[i] = l->next;
@@ -153,7 +154,7 @@ fg_session_flush(struct fg_session *s)
 	struct fuse_in_header ih;
 	struct fuse_forget_in fi;
 	struct fuse_batch_forget_in bi;
-	struct iovec iov[3] = { { &ih, sizeof(ih) } };
+	struct iovec iov[3] = {{&ih, sizeof(ih)}};
 	size_t total;
 	int err;
 
@@ -165,20 +166,20 @@ fg_session_flush(struct fg_session *s)
 	}
 	if (s->nbatch == 1) {
 		fi.nlookup = s->batch[0].nlookup;
-		iov[1] = (struct iovec){ &fi, sizeof(fi) };
+		iov[1] = (struct iovec){&fi, sizeof(fi)};
 		total = sizeof(ih) + sizeof(fi);
-		fg_sess_fill_in_header(&ih, total, FUSE_FORGET,
-		    s->next_unique, s->batch[0].nodeid, NULL);
+		fg_sess_fill_in_header(&ih, total, FUSE_FORGET, s->next_unique,
+		    s->batch[0].nodeid, NULL);
 		err = fg_sess_send(s, iov, 2);
 	} else {
 		memset(&bi, 0, sizeof(bi));
 		bi.count = (uint32_t)s->nbatch;
-		iov[1] = (struct iovec){ &bi, sizeof(bi) };
-		iov[2] = (struct iovec){ s->batch,
-			s->nbatch * sizeof(s->batch[0]) };
+		iov[1] = (struct iovec){&bi, sizeof(bi)};
+		iov[2] =
+		    (struct iovec){s->batch, s->nbatch * sizeof(s->batch[0])};
 		total = sizeof(ih) + sizeof(bi) + iov[2].iov_len;
-		fg_sess_fill_in_header(&ih, total, FUSE_BATCH_FORGET,
-		    s->next_unique, 0, NULL);
+		fg_sess_fill_in_header(
+		    &ih, total, FUSE_BATCH_FORGET, s->next_unique, 0, NULL);
 		err = fg_sess_send(s, iov, 3);
 	}
 	if (err == -ENOMEM)
@@ -189,19 +190,21 @@ fg_session_flush(struct fg_session *s)
 	}
 	fg_sess_next_unique(s);
 	if (s->nbatch == 1)
-		fg_sess_trace(s, "-> FORGET unique %llu nodeid %llu nlookup %llu",
+		fg_sess_trace(s,
+		    "-> FORGET unique %llu nodeid %llu nlookup %llu",
 		    (unsigned long long)ih.unique,
 		    (unsigned long long)ih.nodeid,
 		    (unsigned long long)fi.nlookup);
 	else
-		fg_sess_trace(s, "-> BATCH_FORGET unique %llu nodeid 0 count %zu",
+		fg_sess_trace(s,
+		    "-> BATCH_FORGET unique %llu nodeid 0 count %zu",
 		    (unsigned long long)ih.unique, s->nbatch);
 	s->nbatch = 0;
 }
 
 int
-fg_ledger_add_dirents(struct fg_session *s, const void *data, size_t len,
-    bool forget_now)
+fg_ledger_add_dirents(
+    struct fg_session *s, const void *data, size_t len, bool forget_now)
 {
 	struct fg_dirent_cur c;
 	struct fg_dirent d;
@@ -241,8 +244,8 @@ fg_ledger_add_dirents(struct fg_session *s, const void *data, size_t len,
 }
 
 void
-fg_ledger_undo(struct fg_session *s, const struct fg_req *req,
-    const struct fg_reply *rep)
+fg_ledger_undo(
+    struct fg_session *s, const struct fg_req *req, const struct fg_reply *rep)
 {
 	const struct fg_opdef *d = fg_wire_op(req->opcode);
 	uint64_t nodeid = rep->entry.nodeid;
@@ -250,8 +253,8 @@ fg_ledger_undo(struct fg_session *s, const struct fg_req *req,
 	if (d != NULL && (d->flags & FG_OPF_ENTRY))
 		fg_forget(s, nodeid, 1); /* 0 and 1 are no-ops */
 	if (req->opcode == FUSE_CREATE)
-		(void)fg_release(s, nodeid, rep->open.fh, false,
-		    req->open_flags);
+		(void)fg_release(
+		    s, nodeid, rep->open.fh, false, req->open_flags);
 	else if (req->opcode == FUSE_OPEN || req->opcode == FUSE_OPENDIR)
 		(void)fg_release(s, req->nodeid, rep->open.fh,
 		    req->opcode == FUSE_OPENDIR, req->open_flags);

@@ -18,11 +18,11 @@ fg_lookup(struct fg_session *s, const struct fg_ctx *ctx, uint64_t parent,
     struct fg_req **reqp)
 {
 	struct fg_op op = {
-		.opcode = FUSE_LOOKUP,
-		.nodeid = parent,
-		.ctx = *ctx,
-		.name = name,
-		.name_len = name_len,
+	    .opcode = FUSE_LOOKUP,
+	    .nodeid = parent,
+	    .ctx = *ctx,
+	    .name = name,
+	    .name_len = name_len,
 	};
 
 	return fg_submit(s, &op, done, arg, reqp);
@@ -30,19 +30,18 @@ fg_lookup(struct fg_session *s, const struct fg_ctx *ctx, uint64_t parent,
 
 int
 fg_getattr(struct fg_session *s, const struct fg_ctx *ctx, uint64_t nodeid,
-    uint64_t fh, bool use_fh, fg_done_fn *done, void *arg,
-    struct fg_req **reqp)
+    uint64_t fh, bool use_fh, fg_done_fn *done, void *arg, struct fg_req **reqp)
 {
 	struct fuse_getattr_in in = {
-		.getattr_flags = use_fh ? FUSE_GETATTR_FH : 0,
-		.fh = use_fh ? fh : 0,
+	    .getattr_flags = use_fh ? FUSE_GETATTR_FH : 0,
+	    .fh = use_fh ? fh : 0,
 	};
 	struct fg_op op = {
-		.opcode = FUSE_GETATTR,
-		.nodeid = nodeid,
-		.ctx = *ctx,
-		.in = &in,
-		.in_len = sizeof(in),
+	    .opcode = FUSE_GETATTR,
+	    .nodeid = nodeid,
+	    .ctx = *ctx,
+	    .in = &in,
+	    .in_len = sizeof(in),
 	};
 
 	return fg_submit(s, &op, done, arg, reqp);
@@ -54,16 +53,16 @@ fg_read(struct fg_session *s, const struct fg_ctx *ctx, uint32_t opcode,
     fg_done_fn *done, void *arg, struct fg_req **reqp)
 {
 	struct fuse_read_in in = {
-		.fh = fh,
-		.offset = offset,
-		.size = size,
+	    .fh = fh,
+	    .offset = offset,
+	    .size = size,
 	};
 	struct fg_op op = {
-		.opcode = opcode,
-		.nodeid = nodeid,
-		.ctx = *ctx,
-		.in = &in,
-		.in_len = sizeof(in),
+	    .opcode = opcode,
+	    .nodeid = nodeid,
+	    .ctx = *ctx,
+	    .in = &in,
+	    .in_len = sizeof(in),
 	};
 
 	if (opcode != FUSE_READ && opcode != FUSE_READDIR &&
@@ -78,18 +77,18 @@ fg_write(struct fg_session *s, const struct fg_ctx *ctx, uint64_t nodeid,
     fg_done_fn *done, void *arg, struct fg_req **reqp)
 {
 	struct fuse_write_in in = {
-		.fh = fh,
-		.offset = offset,
-		.size = size,
+	    .fh = fh,
+	    .offset = offset,
+	    .size = size,
 	};
 	struct fg_op op = {
-		.opcode = FUSE_WRITE,
-		.nodeid = nodeid,
-		.ctx = *ctx,
-		.in = &in,
-		.in_len = sizeof(in),
-		.data = data,
-		.data_len = size,
+	    .opcode = FUSE_WRITE,
+	    .nodeid = nodeid,
+	    .ctx = *ctx,
+	    .in = &in,
+	    .in_len = sizeof(in),
+	    .data = data,
+	    .data_len = size,
 	};
 
 	return fg_submit(s, &op, done, arg, reqp);
@@ -100,14 +99,14 @@ fg_release(struct fg_session *s, uint64_t nodeid, uint64_t fh, bool dir,
     uint32_t flags)
 {
 	struct fuse_release_in in = {
-		.fh = fh,
-		.flags = flags,
+	    .fh = fh,
+	    .flags = flags,
 	};
 	struct fg_op op = {
-		.opcode = dir ? FUSE_RELEASEDIR : FUSE_RELEASE,
-		.nodeid = nodeid,
-		.in = &in,
-		.in_len = sizeof(in),
+	    .opcode = dir ? FUSE_RELEASEDIR : FUSE_RELEASE,
+	    .nodeid = nodeid,
+	    .in = &in,
+	    .in_len = sizeof(in),
 	};
 	struct fg_req *r;
 	int err;

@@ -29,84 +29,6 @@
 #define OUT_HDR sizeof(struct fuse_out_header)
 #define IN_HDR sizeof(struct fuse_in_header)
 
-/* ------------------------------------------------------------ buffers */
-
-static struct fg_pool *
-pool_new(size_t bufsize)
-{
-	struct fg_pool *p = calloc(1, sizeof(*p));
-
-	if (p == NULL)
-		return NULL;
-	p->refs = 1;
-	p->bufsize = bufsize;
-	return p;
-}
-
-static void
-pool_unref(struct fg_pool *p)
-{
-	assert(p->refs > 0);
-	if (--p->refs > 0)
-		return;
-	for (size_t i = 0; i < p->nfree; i++)
-		free(p->free[i]);
-	free(p);
-}
-
-static struct fg_buf *
-pool_get(struct fg_pool *p)
-{
-	struct fg_buf *b = NULL;
-
-	while (p->nfree > 0) {
-		b = p->free[--p->nfree];
-		if (b->size == p->bufsize)
-			break;
-		free(b); /* from before INIT resized the pool */
-		b = NULL;
-	}
-	if (b == NULL) {
-		b = malloc(sizeof(*b) + p->bufsize);
-		if (b == NULL)
-			return NULL;
-		b->pool = p;
-		b->size = p->bufsize;
-		b->data = (unsigned char *)(b + 1);
-	}
-	b->refs = 1;
-	p->refs++;
-	return b;
-}
-
-void
-fg_buf_release(void *handle)
-{
-	struct fg_buf *b = handle;
-	struct fg_pool *p;
-
-	if (b == NULL)
-		return;
-	assert(b->refs > 0);
-	if (--b->refs > 0)
-		return;
-	p = b->pool;
-	if (!p->dead && b->size == p->bufsize && p->nfree < FG_POOL_KEEP)
-		p->free[p->nfree++] = b;
-	else
-		free(b);
-	pool_unref(p);
-}
-
-void *
-fg_reply_keep(const struct fg_reply *rep)
-{
-	if (rep->buf == NULL)
-		return NULL;
-	rep->buf->refs++;
-	return rep->buf;
-}
-
 /* ------------------------------------------------------ request table */
 
 static size_t
@@ -134,8 +56,8 @@ table_grow(struct fg_session *s)
 	s->nbuckets = n;
 }
 
-static void
-table_insert(struct fg_session *s, struct fg_req *r)
+void
+fg_table_insert(struct fg_session *s, struct fg_req *r)
 {
 	size_t i;
 
@@ -158,7 +80,7 @@ static struct fg_req *
 table_find(const struct fg_session *s, uint64_t unique)
 {
 	for (struct fg_req *r = s->buckets[hslot(s, unique)]; r != NULL;
-	    r = r->hnext)
+	     r = r->hnext)
 		if (r->unique == unique)
 			return r;
 	return NULL;
@@ -186,12 +108,12 @@ table_remove(struct fg_session *s, struct fg_req *r)
 	s->ninflight--;
 }
 
-static void
-req_set_state(struct fg_req *r, enum fg_req_state to)
+void
+fg_req_set_state(struct fg_req *r, enum fg_req_state to)
 {
 	/* INFLIGHT -> DETACHED | DONE;  DETACHED -> DONE */
 	assert((r->state == FG_REQ_INFLIGHT && to != FG_REQ_INFLIGHT) ||
-	    (r->state == FG_REQ_DETACHED && to == FG_REQ_DONE));
+	       (r->state == FG_REQ_DETACHED && to == FG_REQ_DONE));
 	r->state = to;
 }
 
@@ -278,8 +200,8 @@ send_errno_is_full(int e)
 int
 fg_sess_send(struct fg_session *s, const struct iovec *iov, int iovcnt)
 {
-	struct msghdr mh = { .msg_iov = (struct iovec *)iov,
-		.msg_iovlen = (size_t)iovcnt };
+	struct msghdr mh = {
+	    .msg_iov = (struct iovec *)iov, .msg_iovlen = (size_t)iovcnt};
 	struct fg_qmsg *q;
 	size_t total = 0;
 	ssize_t n;
@@ -313,8 +235,8 @@ fg_sess_send(struct fg_session *s, const struct iovec *iov, int iovcnt)
 	total = 0;
 	for (int i = 0; i < iovcnt; i++) {
 		if (iov[i].iov_len > 0)
-			memcpy(q->bytes + total, iov[i].iov_base,
-			    iov[i].iov_len);
+			memcpy(
+			    q->bytes + total, iov[i].iov_base, iov[i].iov_len);
 		total += iov[i].iov_len;
 	}
 	if (s->qtail != NULL)
@@ -353,8 +275,8 @@ queue_drain(struct fg_session *s)
 
 /* ---------------------------------------------------------- breaking */
 
-static void complete(struct fg_session *s, struct fg_req *r,
-    struct fg_reply *rep);
+static void complete(
+    struct fg_session *s, struct fg_req *r, struct fg_reply *rep);
 
 static void
 fail_all(struct fg_session *s)
@@ -442,7 +364,7 @@ sess_find(void *arg, uint64_t unique, struct fg_expect *e)
 			return FG_FIND_UNKNOWN;
 		/* Victim finished, or a duplicate answer: harmless. */
 		return victim_unique < s->next_unique ? FG_FIND_STALE
-						       : FG_FIND_UNKNOWN;
+		                                      : FG_FIND_UNKNOWN;
 	}
 	if (r == NULL)
 		return FG_FIND_UNKNOWN;
@@ -452,15 +374,15 @@ sess_find(void *arg, uint64_t unique, struct fg_expect *e)
 	return FG_FIND_OK;
 }
 
-static int
-send_interrupt(struct fg_req *r)
+int
+fg_sess_send_interrupt(struct fg_req *r)
 {
 	struct fg_session *s = r->s;
 	struct fuse_in_header ih;
-	struct fuse_interrupt_in ii = { .unique = r->unique };
+	struct fuse_interrupt_in ii = {.unique = r->unique};
 	struct iovec iov[2] = {
-		{ &ih, sizeof(ih) },
-		{ &ii, sizeof(ii) },
+	    {&ih, sizeof(ih)},
+	    {&ii, sizeof(ii)},
 	};
 	int err;
 
@@ -469,7 +391,8 @@ send_interrupt(struct fg_req *r)
 	err = fg_sess_send(s, iov, 2);
 	if (err == 0) {
 		r->intr = FG_INTR_SENT;
-		fg_sess_trace(s, "-> INTERRUPT unique %llu nodeid 0 victim %llu",
+		fg_sess_trace(s,
+		    "-> INTERRUPT unique %llu nodeid 0 victim %llu",
 		    (unsigned long long)ih.unique,
 		    (unsigned long long)r->unique);
 	}
@@ -511,8 +434,8 @@ entry_reply(struct fg_session *s, struct fg_req *r, struct fg_reply *rep)
 		fg_ledger_forget_raw(s, nodeid, 1);
 		rep->error = -ENOMEM;
 		if (r->opcode == FUSE_CREATE)
-			(void)fg_release(s, nodeid, rep->open.fh, false,
-			    r->open_flags);
+			(void)fg_release(
+			    s, nodeid, rep->open.fh, false, r->open_flags);
 	}
 }
 
@@ -526,8 +449,8 @@ complete(struct fg_session *s, struct fg_req *r, struct fg_reply *rep)
 	if (rep->error == 0 && d != NULL && (d->flags & FG_OPF_ENTRY))
 		entry_reply(s, r, rep);
 	if (rep->error == 0 && r->opcode == FUSE_READDIRPLUS) {
-		int err = fg_ledger_add_dirents(s, rep->data, rep->len,
-		    detached);
+		int err =
+		    fg_ledger_add_dirents(s, rep->data, rep->len, detached);
 
 		if (err == -EBADMSG) {
 			/* Counted nothing; the session is about to break. */
@@ -539,7 +462,7 @@ complete(struct fg_session *s, struct fg_req *r, struct fg_reply *rep)
 			rep->error = err;
 		}
 	}
-	req_set_state(r, FG_REQ_DONE);
+	fg_req_set_state(r, FG_REQ_DONE);
 	if (detached) {
 		if (rep->error == 0)
 			fg_ledger_undo(s, r, rep);
@@ -561,8 +484,8 @@ dispatch(struct fg_session *s, struct fg_buf *b, size_t n)
 	char why[160];
 	int c;
 
-	c = fg_wire_check_reply(b->data, n, b->size, sess_find, s, &oh, &e,
-	    why, sizeof(why));
+	c = fg_wire_check_reply(
+	    b->data, n, b->size, sess_find, s, &oh, &e, why, sizeof(why));
 	if (c < 0) {
 		fg_sess_break(s, "%s", why);
 		return;
@@ -587,7 +510,7 @@ dispatch(struct fg_session *s, struct fg_buf *b, size_t n)
 	if (rep.error == 0)
 		fg_wire_parse(r->opcode,
 		    r->out_min == sizeof(struct fuse_getxattr_out) &&
-			r->out_max == r->out_min,
+		        r->out_max == r->out_min,
 		    rep.data, rep.len, &rep);
 	complete(s, r, &rep);
 }
@@ -598,9 +521,9 @@ fg_session_on_readable(struct fg_session *s)
 	if (s->state == FG_S_BROKEN || check_pending_break(s))
 		return -EIO;
 	for (;;) {
-		struct fg_buf *b = pool_get(s->pool);
+		struct fg_buf *b = fg_pool_get(s->pool);
 		struct iovec iov;
-		struct msghdr mh = { .msg_iov = &iov, .msg_iovlen = 1 };
+		struct msghdr mh = {.msg_iov = &iov, .msg_iovlen = 1};
 		ssize_t n;
 
 		if (b == NULL) {
@@ -659,199 +582,15 @@ fg_session_on_timer(struct fg_session *s)
 	if (s->state == FG_S_BROKEN || check_pending_break(s))
 		return;
 	for (struct fg_req *r = s->head; r != NULL; r = r->next)
-		if (r->intr == FG_INTR_WAIT && send_interrupt(r) < 0 &&
+		if (r->intr == FG_INTR_WAIT && fg_sess_send_interrupt(r) < 0 &&
 		    !s->timer_armed)
 			arm_timer(s, FG_INTR_RESEND_MS); /* ENOMEM: later */
-}
-
-/* ----------------------------------------------------------- requests */
-
-/* Expected reply sizes for one request; -EMSGSIZE if it asks too much. */
-static int
-expect_sizes(struct fg_session *s, const struct fg_opdef *d,
-    const struct fg_op *op, struct fg_req *r)
-{
-	const size_t cap = s->pool->bufsize - OUT_HDR;
-
-	r->out_min = (uint32_t)fg_wire_out_min(op->opcode, s->info.minor);
-	r->out_max = (d->flags & FG_OPF_ANYOUT) ? (uint32_t)cap : r->out_min;
-	if (d->flags & FG_OPF_VAROUT) {
-		struct fuse_read_in ri;
-
-		memcpy(&ri, op->in, sizeof(ri));
-		if (ri.size > s->info.max_write)
-			return -EMSGSIZE;
-		r->out_max = ri.size;
-	} else if (d->flags & FG_OPF_XATTR) {
-		struct fuse_getxattr_in gi;
-
-		memcpy(&gi, op->in, sizeof(gi));
-		if (gi.size > cap)
-			return -EMSGSIZE;
-		r->out_min = gi.size == 0 ? sizeof(struct fuse_getxattr_out) : 0;
-		r->out_max = gi.size == 0 ? sizeof(struct fuse_getxattr_out)
-					  : gi.size;
-	}
-	if (op->opcode == FUSE_WRITE && op->data_len > s->info.max_write)
-		return -EMSGSIZE;
-	if (op->opcode == FUSE_OPEN || op->opcode == FUSE_OPENDIR ||
-	    op->opcode == FUSE_CREATE) {
-		uint32_t flags;
-
-		memcpy(&flags, op->in, sizeof(flags)); /* first member */
-		r->open_flags = flags;
-	}
-	return 0;
-}
-
-static bool
-name_ok(const char *name, size_t len)
-{
-	return name != NULL && len > 0 && memchr(name, '\0', len) == NULL;
-}
-
-int
-fg_sess_submit_raw(struct fg_session *s, struct fg_req *r,
-    const struct fg_ctx *ctx, struct iovec *iov, int iovcnt, size_t total)
-{
-	struct fuse_in_header ih;
-	int err;
-
-	r->s = s;
-	r->unique = s->next_unique;
-	fg_sess_fill_in_header(&ih, total, r->opcode, r->unique, r->nodeid,
-	    ctx);
-	iov[0] = (struct iovec){ &ih, sizeof(ih) };
-	err = fg_sess_send(s, iov, iovcnt);
-	if (err < 0)
-		return err;
-	fg_sess_next_unique(s);
-	table_insert(s, r);
-	return 0;
-}
-
-static void
-trace_request(struct fg_session *s, const struct fg_req *r,
-    const struct fg_op *op, size_t total)
-{
-	char n1[300] = "", n2[300] = "", e[260];
-
-	if (op->name != NULL) {
-		fg_escape(e, sizeof(e), op->name, op->name_len, 64);
-		snprintf(n1, sizeof(n1), " '%s'", e);
-	}
-	if (op->name2 != NULL) {
-		fg_escape(e, sizeof(e), op->name2, op->name2_len, 64);
-		snprintf(n2, sizeof(n2), " '%s'", e);
-	}
-	fg_sess_trace(s, "-> %s unique %llu nodeid %llu%s%s len %zu",
-	    fg_opcode_name(r->opcode), (unsigned long long)r->unique,
-	    (unsigned long long)r->nodeid, n1, n2, total);
-}
-
-int
-fg_submit(struct fg_session *s, const struct fg_op *op, fg_done_fn *done,
-    void *arg, struct fg_req **reqp)
-{
-	const struct fg_opdef *d = fg_wire_op(op->opcode);
-	static const char nul = '\0';
-	struct iovec iov[7];
-	struct fg_req *r;
-	size_t in_size, total;
-	bool has_name, has_name2;
-	int n = 1, err;
-
-	if (s->state == FG_S_BROKEN || s->break_pending || s->closing)
-		return -EIO;
-	if (s->state != FG_S_READY || d == NULL ||
-	    (d->flags & FG_OPF_INTERNAL))
-		return -EINVAL;
-	in_size = fg_wire_in_size(op->opcode, s->info.minor, s->info.flags);
-	if (op->in_len < in_size || (in_size > 0 && op->in == NULL))
-		return -EINVAL;
-	has_name = (d->flags & FG_OPF_NAME) != 0;
-	has_name2 = (d->flags & FG_OPF_NAME2) != 0;
-	if (has_name != (op->name != NULL) ||
-	    has_name2 != (op->name2 != NULL) ||
-	    (has_name && !name_ok(op->name, op->name_len)) ||
-	    (has_name2 && !name_ok(op->name2, op->name2_len)) ||
-	    (!(d->flags & FG_OPF_DATA) && op->data_len > 0) ||
-	    (op->data_len > 0 && op->data == NULL))
-		return -EINVAL;
-	total = IN_HDR + in_size + op->data_len;
-	if (has_name)
-		total += op->name_len + 1;
-	if (has_name2)
-		total += op->name2_len + 1;
-	if (total > s->max_msg || total > s->info.max_write + FG_HDR_SLACK)
-		return -EMSGSIZE;
-	r = calloc(1, sizeof(*r));
-	if (r == NULL)
-		return -ENOMEM;
-	err = expect_sizes(s, d, op, r);
-	if (err < 0) {
-		free(r);
-		return err;
-	}
-	r->nodeid = op->nodeid;
-	r->opcode = op->opcode;
-	r->done = done;
-	r->arg = arg;
-	if (in_size > 0)
-		iov[n++] = (struct iovec){ (void *)op->in, in_size };
-	if (has_name) {
-		iov[n++] = (struct iovec){ (void *)op->name, op->name_len };
-		iov[n++] = (struct iovec){ (void *)&nul, 1 };
-	}
-	if (has_name2) {
-		iov[n++] = (struct iovec){ (void *)op->name2, op->name2_len };
-		iov[n++] = (struct iovec){ (void *)&nul, 1 };
-	}
-	if (op->data_len > 0)
-		iov[n++] = (struct iovec){ (void *)op->data, op->data_len };
-	err = fg_sess_submit_raw(s, r, &op->ctx, iov, n, total);
-	if (err < 0) {
-		free(r);
-		return err;
-	}
-	if (s->hooks.trace_cb != NULL)
-		trace_request(s, r, op, total);
-	if (reqp != NULL)
-		*reqp = r;
-	return 0;
-}
-
-int
-fg_interrupt(struct fg_req *req)
-{
-	struct fg_session *s = req->s;
-
-	assert(req->state != FG_REQ_DONE);
-	if (s->intr_off)
-		return -ENOSYS;
-	if (req->intr != FG_INTR_NONE || s->state == FG_S_BROKEN ||
-	    s->closing)
-		return 0;
-	return send_interrupt(req);
-}
-
-void
-fg_req_detach(struct fg_req *req)
-{
-	req_set_state(req, FG_REQ_DETACHED);
-}
-
-uint64_t
-fg_req_unique(const struct fg_req *req)
-{
-	return req->unique;
 }
 
 /* ------------------------------------------------------------ session */
 
 struct fg_session *
-fg_session_new(int fd, size_t sockbuf, const struct fg_hooks *hooks,
-    void *arg)
+fg_session_new(int fd, size_t sockbuf, const struct fg_hooks *hooks, void *arg)
 {
 	struct fg_session *s = calloc(1, sizeof(*s));
 
@@ -869,8 +608,8 @@ fg_session_new(int fd, size_t sockbuf, const struct fg_hooks *hooks,
 	}
 	s->fd = fd;
 	s->sockbuf = sockbuf;
-	s->max_msg = sockbuf > FG_SOCK_OVERHEAD ? sockbuf - FG_SOCK_OVERHEAD
-						: 0;
+	s->max_msg =
+	    sockbuf > FG_SOCK_OVERHEAD ? sockbuf - FG_SOCK_OVERHEAD : 0;
 	if (hooks != NULL)
 		s->hooks = *hooks;
 	s->arg = arg;
@@ -879,7 +618,7 @@ fg_session_new(int fd, size_t sockbuf, const struct fg_hooks *hooks,
 	s->nlbuckets = 64;
 	s->buckets = calloc(s->nbuckets, sizeof(*s->buckets));
 	s->lbuckets = calloc(s->nlbuckets, sizeof(*s->lbuckets));
-	s->pool = pool_new(FG_MIN_RECV_PAYLOAD + FG_HDR_SLACK);
+	s->pool = fg_pool_new(FG_MIN_RECV_PAYLOAD + FG_HDR_SLACK);
 	if (s->buckets == NULL || s->lbuckets == NULL || s->pool == NULL) {
 		free(s->buckets);
 		free(s->lbuckets);
@@ -927,12 +666,12 @@ drain_blocking(struct fg_session *s, int timeout_ms)
 
 	clock_gettime(CLOCK_MONOTONIC, &t0);
 	while (s->qhead != NULL && s->state != FG_S_BROKEN) {
-		struct pollfd p = { .fd = s->fd, .events = POLLOUT };
+		struct pollfd p = {.fd = s->fd, .events = POLLOUT};
 		long spent;
 
 		clock_gettime(CLOCK_MONOTONIC, &t);
 		spent = (t.tv_sec - t0.tv_sec) * 1000 +
-		    (t.tv_nsec - t0.tv_nsec) / 1000000;
+		        (t.tv_nsec - t0.tv_nsec) / 1000000;
 		if (spent >= timeout_ms ||
 		    poll(&p, 1, (int)(timeout_ms - spent)) <= 0 ||
 		    (p.revents & (POLLERR | POLLHUP)) || queue_drain(s) < 0)
@@ -950,7 +689,7 @@ fg_session_free(struct fg_session *s)
 	fail_all(s);
 	if (s->state == FG_S_READY && !s->break_pending) {
 		struct fuse_in_header ih;
-		struct iovec iov = { &ih, sizeof(ih) };
+		struct iovec iov = {&ih, sizeof(ih)};
 
 		fg_ledger_forget_all(s);
 		fg_session_flush(s);
@@ -967,7 +706,7 @@ fg_session_free(struct fg_session *s)
 		close(s->fd);
 	free(s->buckets);
 	s->pool->dead = true;
-	pool_unref(s->pool);
+	fg_pool_unref(s->pool);
 	free(s);
 }
 

@@ -35,14 +35,13 @@ enum { CHILD_FUSE_FD = 3, CHILD_STATUS_FD = 4, CHILD_FIRST_FREE = 5 };
 #define CHILD_FUSE_PATH "/dev/fd/3"
 
 /* Which step failed in the child, reported through the status pipe. */
-enum child_step { STEP_FDS, STEP_SETSID, STEP_PDEATHSIG, STEP_NNP,
-	STEP_EXEC };
+enum child_step { STEP_FDS, STEP_SETSID, STEP_PDEATHSIG, STEP_NNP, STEP_EXEC };
 static const char *const step_names[] = {
-	[STEP_FDS] = "setting up descriptors",
-	[STEP_SETSID] = "setsid",
-	[STEP_PDEATHSIG] = "PR_SET_PDEATHSIG",
-	[STEP_NNP] = "PR_SET_NO_NEW_PRIVS",
-	[STEP_EXEC] = "exec",
+    [STEP_FDS] = "setting up descriptors",
+    [STEP_SETSID] = "setsid",
+    [STEP_PDEATHSIG] = "PR_SET_PDEATHSIG",
+    [STEP_NNP] = "PR_SET_NO_NEW_PRIVS",
+    [STEP_EXEC] = "exec",
 };
 struct child_report {
 	int step;
@@ -85,7 +84,7 @@ resolve(const char *argv0, int *err)
 		struct stat st;
 
 		if (asprintf(&cand, "%.*s/%s", (int)(dl > 0 ? dl : 1),
-			dl > 0 ? p : ".", argv0) < 0) {
+		        dl > 0 ? p : ".", argv0) < 0) {
 			*err = -ENOMEM;
 			return NULL;
 		}
@@ -150,13 +149,13 @@ build_env(const char *const *add)
 		return NULL;
 	for (size_t i = 0; i < ne; i++) {
 		const char *eq = strchr(environ[i], '=');
-		size_t kl = eq != NULL ? (size_t)(eq - environ[i])
-				       : strlen(environ[i]);
+		size_t kl =
+		    eq != NULL ? (size_t)(eq - environ[i]) : strlen(environ[i]);
 		bool overridden = false;
 
 		for (size_t j = 0; j < na && !overridden; j++)
 			overridden = strncmp(add[j], environ[i], kl) == 0 &&
-			    add[j][kl] == '=';
+			             add[j][kl] == '=';
 		if (overridden)
 			continue;
 		if ((v[k++] = strdup(environ[i])) == NULL)
@@ -181,14 +180,14 @@ size_buffers(int fd, size_t want)
 	socklen_t gl;
 	size_t min = SIZE_MAX;
 	static const int opts[2][2] = {
-		{ SO_SNDBUFFORCE, SO_SNDBUF },
-		{ SO_RCVBUFFORCE, SO_RCVBUF },
+	    {SO_SNDBUFFORCE, SO_SNDBUF},
+	    {SO_RCVBUFFORCE, SO_RCVBUF},
 	};
 
 	for (int i = 0; i < 2; i++) {
 		if (setsockopt(fd, SOL_SOCKET, opts[i][0], &v, sizeof(v)) != 0)
-			(void)setsockopt(fd, SOL_SOCKET, opts[i][1], &v,
-			    sizeof(v));
+			(void)setsockopt(
+			    fd, SOL_SOCKET, opts[i][1], &v, sizeof(v));
 		gl = sizeof(got);
 		if (getsockopt(fd, SOL_SOCKET, opts[i][1], &got, &gl) == 0 &&
 		    got > 0 && (size_t)got < min)
@@ -207,10 +206,9 @@ close_fd(int *fd)
 
 /* ------------------------------------------------------------- the child */
 
-static void __attribute__((noreturn))
-child_fail(int step, int e)
+static void __attribute__((noreturn)) child_fail(int step, int e)
 {
-	struct child_report rep = { step, e };
+	struct child_report rep = {step, e};
 
 	(void)!write(CHILD_STATUS_FD, &rep, sizeof(rep));
 	_exit(127);
@@ -218,12 +216,12 @@ child_fail(int step, int e)
 
 /* After fork: async-signal-safe calls only. */
 static void __attribute__((noreturn))
-child_main(const char *path, char **argv, char **envp, int devnull,
-    int errw, int fusefd, int statw, pid_t parent, bool nnp)
+child_main(const char *path, char **argv, char **envp, int devnull, int errw,
+    int fusefd, int statw, pid_t parent, bool nnp)
 {
 	sigset_t all;
 	int fd[4];
-	int src[4] = { devnull, errw, fusefd, statw };
+	int src[4] = {devnull, errw, fusefd, statw};
 
 	sigemptyset(&all);
 	sigprocmask(SIG_SETMASK, &all, NULL);
@@ -236,8 +234,9 @@ child_main(const char *path, char **argv, char **envp, int devnull,
 		fd[i] = fcntl(src[i], F_DUPFD_CLOEXEC, 10);
 		if (fd[i] < 0) {
 			/* No status pipe yet at its place: best effort. */
-			(void)!write(statw, &(struct child_report){ STEP_FDS,
-				errno }, sizeof(struct child_report));
+			(void)!write(statw,
+			    &(struct child_report){STEP_FDS, errno},
+			    sizeof(struct child_report));
 			_exit(127);
 		}
 	}
@@ -246,15 +245,14 @@ child_main(const char *path, char **argv, char **envp, int devnull,
 	    dup3(fd[3], CHILD_STATUS_FD, O_CLOEXEC) < 0) {
 		int e = errno;
 
-		(void)!write(fd[3], &(struct child_report){ STEP_FDS, e },
+		(void)!write(fd[3], &(struct child_report){STEP_FDS, e},
 		    sizeof(struct child_report));
 		_exit(127);
 	}
 	if (close_range(CHILD_FIRST_FREE, ~0U, 0) != 0) {
 		long max = sysconf(_SC_OPEN_MAX);
 
-		for (long i = CHILD_FIRST_FREE; i < (max > 0 ? max : 1024);
-		    i++)
+		for (long i = CHILD_FIRST_FREE; i < (max > 0 ? max : 1024); i++)
 			close((int)i);
 	}
 	if (setsid() < 0)
@@ -275,7 +273,7 @@ int
 fg_spawn(const struct fg_spawn_opts *opts, struct fg_child *child, char *err,
     size_t err_len)
 {
-	int sv[2] = { -1, -1 }, errp[2] = { -1, -1 }, stp[2] = { -1, -1 };
+	int sv[2] = {-1, -1}, errp[2] = {-1, -1}, stp[2] = {-1, -1};
 	int devnull = -1, rc;
 	char **argv = NULL, **envp = NULL, *path = NULL;
 	struct child_report rep;
@@ -321,8 +319,8 @@ fg_spawn(const struct fg_spawn_opts *opts, struct fg_child *child, char *err,
 		goto out;
 	}
 	{
-		size_t want = opts->sockbuf != 0 ? opts->sockbuf
-						 : 4u * 1024 * 1024;
+		size_t want =
+		    opts->sockbuf != 0 ? opts->sockbuf : 4u * 1024 * 1024;
 		size_t a = size_buffers(sv[0], want);
 		size_t b = size_buffers(sv[1], want);
 
@@ -331,16 +329,16 @@ fg_spawn(const struct fg_spawn_opts *opts, struct fg_child *child, char *err,
 	if (fcntl(sv[0], F_SETFL, O_NONBLOCK) != 0 ||
 	    fcntl(errp[0], F_SETFL, O_NONBLOCK) != 0) {
 		rc = -errno;
-		snprintf(err, err_len, "%s: fcntl: %s", child->name,
-		    strerror(-rc));
+		snprintf(
+		    err, err_len, "%s: fcntl: %s", child->name, strerror(-rc));
 		goto out;
 	}
 
 	pid = fork();
 	if (pid < 0) {
 		rc = -errno;
-		snprintf(err, err_len, "%s: fork: %s", child->name,
-		    strerror(-rc));
+		snprintf(
+		    err, err_len, "%s: fork: %s", child->name, strerror(-rc));
 		goto out;
 	}
 	if (pid == 0)
@@ -429,11 +427,11 @@ fg_child_reap(struct fg_child *child, int *status)
 static bool
 wait_exited(const struct fg_child *child, int ms)
 {
-	struct timespec step = { 0, 10 * 1000 * 1000 };
+	struct timespec step = {0, 10 * 1000 * 1000};
 	siginfo_t si;
 
 	if (child->pidfd >= 0) {
-		struct pollfd p = { .fd = child->pidfd, .events = POLLIN };
+		struct pollfd p = {.fd = child->pidfd, .events = POLLIN};
 		int n;
 
 		do
@@ -444,7 +442,7 @@ wait_exited(const struct fg_child *child, int ms)
 	for (int waited = 0;; waited += 10) {
 		memset(&si, 0, sizeof(si));
 		if (waitid(P_PID, (id_t)child->pid, &si,
-			WEXITED | WNOHANG | WNOWAIT) != 0 ||
+		        WEXITED | WNOHANG | WNOWAIT) != 0 ||
 		    si.si_pid != 0)
 			return true;
 		if (waited >= ms)
@@ -490,8 +488,8 @@ void
 fg_describe_status(int status, char *buf, size_t len)
 {
 	if (WIFEXITED(status)) {
-		snprintf(buf, len, "exited with status %d",
-		    WEXITSTATUS(status));
+		snprintf(
+		    buf, len, "exited with status %d", WEXITSTATUS(status));
 	} else if (WIFSIGNALED(status)) {
 		const char *abbr = sigabbrev_np(WTERMSIG(status));
 
@@ -540,8 +538,8 @@ emit_line(struct fg_lines *lb, fg_line_fn *line_cb, void *arg)
 }
 
 void
-fg_lines_feed(struct fg_lines *lb, const char *p, size_t n,
-    fg_line_fn *line_cb, void *arg)
+fg_lines_feed(struct fg_lines *lb, const char *p, size_t n, fg_line_fn *line_cb,
+    void *arg)
 {
 	if (n == 0) {
 		if (lb->len > 0)

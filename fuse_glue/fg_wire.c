@@ -16,9 +16,13 @@
 #include <stdio.h>
 #include <string.h>
 
-#define ROW(op, nm, in, out, fl, k1, k2)                                      \
-	[op] = { .name = nm, .in_size = in, .out_min = out, .flags = fl,      \
-		.out_kind = k1, .out_kind2 = k2 }
+#define ROW(op, nm, in, out, fl, k1, k2)                                       \
+	[op] = {.name = nm,                                                    \
+	    .in_size = in,                                                     \
+	    .out_min = out,                                                    \
+	    .flags = fl,                                                       \
+	    .out_kind = k1,                                                    \
+	    .out_kind2 = k2}
 
 #define ENTRY_OUT ((uint16_t)sizeof(struct fuse_entry_out))
 #define OPEN_OUT ((uint16_t)sizeof(struct fuse_open_out))
@@ -38,99 +42,93 @@ enum { K_NONE, K_ENTRY, K_OPEN, K_ATTR, K_WRITE, K_STATFS, K_XATTR, K_LK };
  * is exactly out_min bytes (the kernel is as strict), except for VAROUT
  * (at most the size asked for), XATTR (see fg_submit) and ANYOUT. */
 static const struct fg_opdef opdefs[] = {
-	ROW(FUSE_LOOKUP, "LOOKUP", 0, ENTRY_OUT, NAME | ENTRY, K_ENTRY, 0),
-	ROW(FUSE_FORGET, "FORGET", sizeof(struct fuse_forget_in), 0,
-	    NOREPLY | INTERNAL, 0, 0),
-	ROW(FUSE_GETATTR, "GETATTR", sizeof(struct fuse_getattr_in),
-	    sizeof(struct fuse_attr_out), 0, K_ATTR, 0),
-	ROW(FUSE_SETATTR, "SETATTR", sizeof(struct fuse_setattr_in),
-	    sizeof(struct fuse_attr_out), 0, K_ATTR, 0),
-	ROW(FUSE_READLINK, "READLINK", 0, 0, ANYOUT, 0, 0),
-	ROW(FUSE_SYMLINK, "SYMLINK", 0, ENTRY_OUT, NAME | NAME2 | ENTRY,
-	    K_ENTRY, 0),
-	ROW(FUSE_MKNOD, "MKNOD", sizeof(struct fuse_mknod_in), ENTRY_OUT,
-	    NAME | ENTRY, K_ENTRY, 0),
-	ROW(FUSE_MKDIR, "MKDIR", sizeof(struct fuse_mkdir_in), ENTRY_OUT,
-	    NAME | ENTRY, K_ENTRY, 0),
-	ROW(FUSE_UNLINK, "UNLINK", 0, 0, NAME, 0, 0),
-	ROW(FUSE_RMDIR, "RMDIR", 0, 0, NAME, 0, 0),
-	ROW(FUSE_RENAME, "RENAME", sizeof(struct fuse_rename_in), 0,
-	    NAME | NAME2, 0, 0),
-	ROW(FUSE_LINK, "LINK", sizeof(struct fuse_link_in), ENTRY_OUT,
-	    NAME | ENTRY, K_ENTRY, 0),
-	ROW(FUSE_OPEN, "OPEN", sizeof(struct fuse_open_in), OPEN_OUT, 0,
-	    K_OPEN, 0),
-	ROW(FUSE_READ, "READ", sizeof(struct fuse_read_in), 0, VAROUT, 0, 0),
-	ROW(FUSE_WRITE, "WRITE", sizeof(struct fuse_write_in),
-	    sizeof(struct fuse_write_out), DATA, K_WRITE, 0),
-	ROW(FUSE_STATFS, "STATFS", 0, sizeof(struct fuse_statfs_out), 0,
-	    K_STATFS, 0),
-	ROW(FUSE_RELEASE, "RELEASE", sizeof(struct fuse_release_in), 0, 0, 0,
-	    0),
-	ROW(FUSE_FSYNC, "FSYNC", sizeof(struct fuse_fsync_in), 0, 0, 0, 0),
-	ROW(FUSE_SETXATTR, "SETXATTR", sizeof(struct fuse_setxattr_in), 0,
-	    NAME | DATA, 0, 0),
-	ROW(FUSE_GETXATTR, "GETXATTR", sizeof(struct fuse_getxattr_in), 0,
-	    NAME | XATTR, K_XATTR, 0),
-	ROW(FUSE_LISTXATTR, "LISTXATTR", sizeof(struct fuse_getxattr_in), 0,
-	    XATTR, K_XATTR, 0),
-	ROW(FUSE_REMOVEXATTR, "REMOVEXATTR", 0, 0, NAME, 0, 0),
-	ROW(FUSE_FLUSH, "FLUSH", sizeof(struct fuse_flush_in), 0, 0, 0, 0),
-	ROW(FUSE_INIT, "INIT", sizeof(struct fuse_init_in),
-	    sizeof(struct fuse_init_out), INTERNAL, 0, 0),
-	ROW(FUSE_OPENDIR, "OPENDIR", sizeof(struct fuse_open_in), OPEN_OUT, 0,
-	    K_OPEN, 0),
-	ROW(FUSE_READDIR, "READDIR", sizeof(struct fuse_read_in), 0, VAROUT, 0,
-	    0),
-	ROW(FUSE_RELEASEDIR, "RELEASEDIR", sizeof(struct fuse_release_in), 0,
-	    0, 0, 0),
-	ROW(FUSE_FSYNCDIR, "FSYNCDIR", sizeof(struct fuse_fsync_in), 0, 0, 0,
-	    0),
-	ROW(FUSE_GETLK, "GETLK", sizeof(struct fuse_lk_in),
-	    sizeof(struct fuse_lk_out), 0, K_LK, 0),
-	ROW(FUSE_SETLK, "SETLK", sizeof(struct fuse_lk_in), 0, 0, 0, 0),
-	ROW(FUSE_SETLKW, "SETLKW", sizeof(struct fuse_lk_in), 0, 0, 0, 0),
-	ROW(FUSE_ACCESS, "ACCESS", sizeof(struct fuse_access_in), 0, 0, 0, 0),
-	ROW(FUSE_CREATE, "CREATE", sizeof(struct fuse_create_in),
-	    ENTRY_OUT + OPEN_OUT, NAME | ENTRY, K_ENTRY, K_OPEN),
-	ROW(FUSE_INTERRUPT, "INTERRUPT", sizeof(struct fuse_interrupt_in), 0,
-	    INTERNAL, 0, 0),
-	ROW(FUSE_BMAP, "BMAP", sizeof(struct fuse_bmap_in),
-	    sizeof(struct fuse_bmap_out), 0, 0, 0),
-	ROW(FUSE_DESTROY, "DESTROY", 0, 0, INTERNAL, 0, 0),
-	ROW(FUSE_BATCH_FORGET, "BATCH_FORGET",
-	    sizeof(struct fuse_batch_forget_in), 0, NOREPLY | INTERNAL, 0, 0),
-	ROW(FUSE_FALLOCATE, "FALLOCATE", sizeof(struct fuse_fallocate_in), 0,
-	    0, 0, 0),
-	ROW(FUSE_READDIRPLUS, "READDIRPLUS", sizeof(struct fuse_read_in), 0,
-	    VAROUT, 0, 0),
-	ROW(FUSE_RENAME2, "RENAME2", sizeof(struct fuse_rename2_in), 0,
-	    NAME | NAME2, 0, 0),
-	ROW(FUSE_LSEEK, "LSEEK", sizeof(struct fuse_lseek_in),
-	    sizeof(struct fuse_lseek_out), 0, 0, 0),
-	ROW(FUSE_COPY_FILE_RANGE, "COPY_FILE_RANGE",
-	    sizeof(struct fuse_copy_file_range_in),
-	    sizeof(struct fuse_write_out), 0, K_WRITE, 0),
-	ROW(FUSE_SYNCFS, "SYNCFS", sizeof(struct fuse_syncfs_in), 0, 0, 0, 0),
+    ROW(FUSE_LOOKUP, "LOOKUP", 0, ENTRY_OUT, NAME | ENTRY, K_ENTRY, 0),
+    ROW(FUSE_FORGET, "FORGET", sizeof(struct fuse_forget_in), 0,
+        NOREPLY | INTERNAL, 0, 0),
+    ROW(FUSE_GETATTR, "GETATTR", sizeof(struct fuse_getattr_in),
+        sizeof(struct fuse_attr_out), 0, K_ATTR, 0),
+    ROW(FUSE_SETATTR, "SETATTR", sizeof(struct fuse_setattr_in),
+        sizeof(struct fuse_attr_out), 0, K_ATTR, 0),
+    ROW(FUSE_READLINK, "READLINK", 0, 0, ANYOUT, 0, 0),
+    ROW(FUSE_SYMLINK, "SYMLINK", 0, ENTRY_OUT, NAME | NAME2 | ENTRY, K_ENTRY,
+        0),
+    ROW(FUSE_MKNOD, "MKNOD", sizeof(struct fuse_mknod_in), ENTRY_OUT,
+        NAME | ENTRY, K_ENTRY, 0),
+    ROW(FUSE_MKDIR, "MKDIR", sizeof(struct fuse_mkdir_in), ENTRY_OUT,
+        NAME | ENTRY, K_ENTRY, 0),
+    ROW(FUSE_UNLINK, "UNLINK", 0, 0, NAME, 0, 0),
+    ROW(FUSE_RMDIR, "RMDIR", 0, 0, NAME, 0, 0),
+    ROW(FUSE_RENAME, "RENAME", sizeof(struct fuse_rename_in), 0, NAME | NAME2,
+        0, 0),
+    ROW(FUSE_LINK, "LINK", sizeof(struct fuse_link_in), ENTRY_OUT, NAME | ENTRY,
+        K_ENTRY, 0),
+    ROW(FUSE_OPEN, "OPEN", sizeof(struct fuse_open_in), OPEN_OUT, 0, K_OPEN, 0),
+    ROW(FUSE_READ, "READ", sizeof(struct fuse_read_in), 0, VAROUT, 0, 0),
+    ROW(FUSE_WRITE, "WRITE", sizeof(struct fuse_write_in),
+        sizeof(struct fuse_write_out), DATA, K_WRITE, 0),
+    ROW(FUSE_STATFS, "STATFS", 0, sizeof(struct fuse_statfs_out), 0, K_STATFS,
+        0),
+    ROW(FUSE_RELEASE, "RELEASE", sizeof(struct fuse_release_in), 0, 0, 0, 0),
+    ROW(FUSE_FSYNC, "FSYNC", sizeof(struct fuse_fsync_in), 0, 0, 0, 0),
+    ROW(FUSE_SETXATTR, "SETXATTR", sizeof(struct fuse_setxattr_in), 0,
+        NAME | DATA, 0, 0),
+    ROW(FUSE_GETXATTR, "GETXATTR", sizeof(struct fuse_getxattr_in), 0,
+        NAME | XATTR, K_XATTR, 0),
+    ROW(FUSE_LISTXATTR, "LISTXATTR", sizeof(struct fuse_getxattr_in), 0, XATTR,
+        K_XATTR, 0),
+    ROW(FUSE_REMOVEXATTR, "REMOVEXATTR", 0, 0, NAME, 0, 0),
+    ROW(FUSE_FLUSH, "FLUSH", sizeof(struct fuse_flush_in), 0, 0, 0, 0),
+    ROW(FUSE_INIT, "INIT", sizeof(struct fuse_init_in),
+        sizeof(struct fuse_init_out), INTERNAL, 0, 0),
+    ROW(FUSE_OPENDIR, "OPENDIR", sizeof(struct fuse_open_in), OPEN_OUT, 0,
+        K_OPEN, 0),
+    ROW(FUSE_READDIR, "READDIR", sizeof(struct fuse_read_in), 0, VAROUT, 0, 0),
+    ROW(FUSE_RELEASEDIR, "RELEASEDIR", sizeof(struct fuse_release_in), 0, 0, 0,
+        0),
+    ROW(FUSE_FSYNCDIR, "FSYNCDIR", sizeof(struct fuse_fsync_in), 0, 0, 0, 0),
+    ROW(FUSE_GETLK, "GETLK", sizeof(struct fuse_lk_in),
+        sizeof(struct fuse_lk_out), 0, K_LK, 0),
+    ROW(FUSE_SETLK, "SETLK", sizeof(struct fuse_lk_in), 0, 0, 0, 0),
+    ROW(FUSE_SETLKW, "SETLKW", sizeof(struct fuse_lk_in), 0, 0, 0, 0),
+    ROW(FUSE_ACCESS, "ACCESS", sizeof(struct fuse_access_in), 0, 0, 0, 0),
+    ROW(FUSE_CREATE, "CREATE", sizeof(struct fuse_create_in),
+        ENTRY_OUT + OPEN_OUT, NAME | ENTRY, K_ENTRY, K_OPEN),
+    ROW(FUSE_INTERRUPT, "INTERRUPT", sizeof(struct fuse_interrupt_in), 0,
+        INTERNAL, 0, 0),
+    ROW(FUSE_BMAP, "BMAP", sizeof(struct fuse_bmap_in),
+        sizeof(struct fuse_bmap_out), 0, 0, 0),
+    ROW(FUSE_DESTROY, "DESTROY", 0, 0, INTERNAL, 0, 0),
+    ROW(FUSE_BATCH_FORGET, "BATCH_FORGET", sizeof(struct fuse_batch_forget_in),
+        0, NOREPLY | INTERNAL, 0, 0),
+    ROW(FUSE_FALLOCATE, "FALLOCATE", sizeof(struct fuse_fallocate_in), 0, 0, 0,
+        0),
+    ROW(FUSE_READDIRPLUS, "READDIRPLUS", sizeof(struct fuse_read_in), 0, VAROUT,
+        0, 0),
+    ROW(FUSE_RENAME2, "RENAME2", sizeof(struct fuse_rename2_in), 0,
+        NAME | NAME2, 0, 0),
+    ROW(FUSE_LSEEK, "LSEEK", sizeof(struct fuse_lseek_in),
+        sizeof(struct fuse_lseek_out), 0, 0, 0),
+    ROW(FUSE_COPY_FILE_RANGE, "COPY_FILE_RANGE",
+        sizeof(struct fuse_copy_file_range_in), sizeof(struct fuse_write_out),
+        0, K_WRITE, 0),
+    ROW(FUSE_SYNCFS, "SYNCFS", sizeof(struct fuse_syncfs_in), 0, 0, 0, 0),
 };
 
 /* Where each reply struct kind lands in struct fg_reply. */
 static const struct {
 	size_t off, size;
 } out_kinds[] = {
-	[K_ENTRY] = { offsetof(struct fg_reply, entry),
-	    sizeof(struct fuse_entry_out) },
-	[K_OPEN] = { offsetof(struct fg_reply, open),
-	    sizeof(struct fuse_open_out) },
-	[K_ATTR] = { offsetof(struct fg_reply, attr),
-	    sizeof(struct fuse_attr_out) },
-	[K_WRITE] = { offsetof(struct fg_reply, write),
-	    sizeof(struct fuse_write_out) },
-	[K_STATFS] = { offsetof(struct fg_reply, statfs),
-	    sizeof(struct fuse_statfs_out) },
-	[K_XATTR] = { offsetof(struct fg_reply, xattr),
-	    sizeof(struct fuse_getxattr_out) },
-	[K_LK] = { offsetof(struct fg_reply, lk), sizeof(struct fuse_lk_out) },
+    [K_ENTRY] = {offsetof(struct fg_reply, entry),
+        sizeof(struct fuse_entry_out)},
+    [K_OPEN] = {offsetof(struct fg_reply, open), sizeof(struct fuse_open_out)},
+    [K_ATTR] = {offsetof(struct fg_reply, attr), sizeof(struct fuse_attr_out)},
+    [K_WRITE] = {offsetof(struct fg_reply, write),
+        sizeof(struct fuse_write_out)},
+    [K_STATFS] = {offsetof(struct fg_reply, statfs),
+        sizeof(struct fuse_statfs_out)},
+    [K_XATTR] = {offsetof(struct fg_reply, xattr),
+        sizeof(struct fuse_getxattr_out)},
+    [K_LK] = {offsetof(struct fg_reply, lk), sizeof(struct fuse_lk_out)},
 };
 
 /*
@@ -148,12 +146,12 @@ struct fg_compat {
 };
 
 static const struct fg_compat compats[] = {
-	/* 7.23 grew fuse_init_out to 64 bytes (time_gran, reserved). */
-	{ FUSE_INIT, 23, 0, sizeof(struct fuse_init_in),
-	    FUSE_COMPAT_22_INIT_OUT_SIZE },
-	/* The 16-byte setxattr_in exists only with FUSE_SETXATTR_EXT. */
-	{ FUSE_SETXATTR, UINT32_MAX, FUSE_SETXATTR_EXT,
-	    FUSE_COMPAT_SETXATTR_IN_SIZE, 0 },
+    /* 7.23 grew fuse_init_out to 64 bytes (time_gran, reserved). */
+    {FUSE_INIT, 23, 0, sizeof(struct fuse_init_in),
+        FUSE_COMPAT_22_INIT_OUT_SIZE},
+    /* The 16-byte setxattr_in exists only with FUSE_SETXATTR_EXT. */
+    {FUSE_SETXATTR, UINT32_MAX, FUSE_SETXATTR_EXT, FUSE_COMPAT_SETXATTR_IN_SIZE,
+        0},
 };
 
 const struct fg_opdef *
@@ -218,8 +216,8 @@ fg_wire_check_reply(const void *msg, size_t n, size_t cap, fg_find_fn *find,
 	size_t payload;
 
 	if (n > cap) {
-		snprintf(why, why_len, "oversize reply: %zu bytes, limit %zu", n,
-		    cap);
+		snprintf(why, why_len, "oversize reply: %zu bytes, limit %zu",
+		    n, cap);
 		return -EPROTO;
 	}
 	if (n < hl) {
@@ -230,7 +228,8 @@ fg_wire_check_reply(const void *msg, size_t n, size_t cap, fg_find_fn *find,
 	memcpy(oh, msg, hl);
 	if (oh->len != n) {
 		snprintf(why, why_len,
-		    "reply length field %u, but %zu bytes received", oh->len, n);
+		    "reply length field %u, but %zu bytes received", oh->len,
+		    n);
 		return -EPROTO;
 	}
 	payload = n - hl;
@@ -284,8 +283,8 @@ copy_fixed(void *dst, size_t dst_len, const unsigned char *p, size_t len)
 }
 
 void
-fg_wire_parse(uint32_t opcode, bool size_query, const void *payload,
-    size_t len, struct fg_reply *rep)
+fg_wire_parse(uint32_t opcode, bool size_query, const void *payload, size_t len,
+    struct fg_reply *rep)
 {
 	const struct fg_opdef *d = fg_wire_op(opcode);
 	const unsigned char *p = payload;
@@ -295,8 +294,8 @@ fg_wire_parse(uint32_t opcode, bool size_query, const void *payload,
 		return;
 	if (d->out_kind != K_NONE && (d->out_kind != K_XATTR || size_query)) {
 		used = out_kinds[d->out_kind].size;
-		copy_fixed((char *)rep + out_kinds[d->out_kind].off, used, p,
-		    len);
+		copy_fixed(
+		    (char *)rep + out_kinds[d->out_kind].off, used, p, len);
 	}
 	if (d->out_kind2 != K_NONE && len > used)
 		copy_fixed((char *)rep + out_kinds[d->out_kind2].off,
@@ -336,12 +335,12 @@ bool
 fg_is_dot(const char *name, size_t len)
 {
 	return (len == 1 && name[0] == '.') ||
-	    (len == 2 && name[0] == '.' && name[1] == '.');
+	       (len == 2 && name[0] == '.' && name[1] == '.');
 }
 
 void
-fg_dirent_cur_init(struct fg_dirent_cur *c, const void *data, size_t len,
-    bool plus)
+fg_dirent_cur_init(
+    struct fg_dirent_cur *c, const void *data, size_t len, bool plus)
 {
 	c->p = data;
 	c->end = c->p + len;
@@ -370,8 +369,7 @@ fg_dirent_next(struct fg_dirent_cur *c, struct fg_dirent *d)
 	/* A name is 1..NAME_MAX bytes (the kernel's own limit, 1024 there),
 	 * holds no '/' or NUL; the record is padded to 8 bytes, and the
 	 * padding may be missing only at the very end. */
-	if (de.namelen == 0 || de.namelen > 1024 ||
-	    de.namelen > left - fixed)
+	if (de.namelen == 0 || de.namelen > 1024 || de.namelen > left - fixed)
 		return -EBADMSG;
 	d->ino = de.ino;
 	d->off = de.off;
@@ -383,8 +381,8 @@ fg_dirent_next(struct fg_dirent_cur *c, struct fg_dirent *d)
 		return -EBADMSG;
 	if (d->has_entry)
 		d->counted = d->entry.nodeid != 0 &&
-		    d->entry.nodeid != FUSE_ROOT_ID &&
-		    !fg_is_dot(d->name, d->name_len);
+		             d->entry.nodeid != FUSE_ROOT_ID &&
+		             !fg_is_dot(d->name, d->name_len);
 	reclen = FUSE_DIRENT_ALIGN(fixed + de.namelen);
 	if (reclen > left)
 		reclen = left;

@@ -3,7 +3,8 @@
 # The test command: builds ninegate twice and runs every pass/fail suite.
 #  1. ASan+UBSan build, -Dwerror=true: unit, fuzz (corpus replay),
 #     integration (sandbox on).
-#  2. plain build under valgrind: the unit suite.
+#  2. plain build: the unit suite under valgrind, and the 'valgrind' suite
+#     (the gateway serving real traffic under valgrind, seccomp off).
 # Prints Check's summary lines and one closing "N passed, N failed" line.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -29,15 +30,20 @@ meson test -C build-asan --print-errorlogs --num-processes 2 \
 
 setup build-vg -Dwerror=true
 meson test -C build-vg --print-errorlogs --num-processes 2 --suite unit \
+	--logbase testlog-valgrind \
 	--wrap='valgrind -q --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=definite --trace-children=no' \
 	|| status=1
+meson test -C build-vg --print-errorlogs --suite valgrind \
+	--logbase testlog-vgsuite || status=1
 
 echo
 echo "== Check summaries"
 grep -h '^[0-9]*%: Checks:' build-asan/meson-logs/testlog.txt \
 	build-vg/meson-logs/testlog-valgrind.txt 2>/dev/null || true
 pass=0 fail=0 skip=0
-for f in build-asan/meson-logs/testlog.json build-vg/meson-logs/testlog-valgrind.json; do
+for f in build-asan/meson-logs/testlog.json \
+    build-vg/meson-logs/testlog-valgrind.json \
+    build-vg/meson-logs/testlog-vgsuite.json; do
 	[ -f "$f" ] || continue
 	pass=$((pass + $(grep -c '"result": "OK"' "$f" || true)))
 	fail=$((fail + $(grep -cE '"result": "(FAIL|ERROR|TIMEOUT|UNEXPECTEDPASS)"' "$f" || true)))

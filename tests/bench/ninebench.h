@@ -41,6 +41,7 @@ struct t_nb_opts {
 	const char *addr;   /* 9P server, NULL: local mode */
 	const char *aname;  /* attach name */
 	const char *path;   /* file or directory, relative to the root */
+	const char *dir;    /* mixed: the directory for stat and readdir */
 	uint32_t msize;
 	unsigned conns;
 	unsigned depth;     /* requests in flight (local: threads) */

@@ -335,19 +335,25 @@ static int
 conn_setup(struct nb_conn *k)
 {
 	const struct t_nb_opts *o = k->o;
+	const char *path = o->path;
 	const char *last;
 	uint32_t fid;
 	int r;
 
+	/* mixed: read and getattr use the file, stat and readdir the dir */
+	if (o->wl == T_NB_MIXED &&
+	    (k->wl == T_NB_STAT || k->wl == T_NB_READDIR))
+		path = o->dir;
+
 	switch (k->wl) {
 	case T_NB_READ:
 	case T_NB_STALL:
-		r = p9c_walk_path(k->c, k->root, o->path, &k->base, NULL);
+		r = p9c_walk_path(k->c, k->root, path, &k->base, NULL);
 		if (r == 0)
 			r = p9c_open(k->c, k->base, O_RDONLY, NULL, NULL);
 		break;
 	case T_NB_WRITE:
-		r = walk_parent(k, o->path, &fid, &last);
+		r = walk_parent(k, path, &fid, &last);
 		if (r == 0)
 			r = p9c_create(k->c, fid, last,
 			    O_WRONLY | O_CREAT | O_TRUNC, 0644,
@@ -355,11 +361,11 @@ conn_setup(struct nb_conn *k)
 		k->base = fid;
 		break;
 	default: /* getattr: the file; stat/readdir/create: the directory */
-		r = p9c_walk_path(k->c, k->root, o->path, &k->base, NULL);
+		r = p9c_walk_path(k->c, k->root, path, &k->base, NULL);
 		break;
 	}
 	if (r < 0) {
-		t_nb_warn("%s: set-up of '%s': %s", o->addr, o->path,
+		t_nb_warn("%s: set-up of '%s': %s", o->addr, path,
 		    strerror(-r));
 		return r;
 	}

@@ -15,17 +15,17 @@
 #include <unistd.h>
 
 static const char *const sftp_servers[] = {
-	"/usr/lib/openssh/sftp-server",
-	"/usr/libexec/openssh/sftp-server",
-	"/usr/lib/ssh/sftp-server",
-	"/usr/libexec/sftp-server",
+    "/usr/lib/openssh/sftp-server",
+    "/usr/libexec/openssh/sftp-server",
+    "/usr/lib/ssh/sftp-server",
+    "/usr/libexec/sftp-server",
 };
 
 static const char *
 find_sftp_server(void)
 {
 	for (size_t i = 0; i < sizeof(sftp_servers) / sizeof(sftp_servers[0]);
-	    i++)
+	     i++)
 		if (access(sftp_servers[i], X_OK) == 0)
 			return sftp_servers[i];
 	return NULL;
@@ -78,7 +78,8 @@ t_backend_setup(struct t_backend *tb, int argc, char **argv)
 		    tb->tmp);
 		snprintf(tb->bufs[1], sizeof(tb->bufs[1]),
 		    "#!/bin/sh\n# ignores the ssh arguments sshfs passes\n"
-		    "exec %s\n", srv);
+		    "exec %s\n",
+		    srv);
 		write_file(tb->bufs[0], tb->bufs[1], 0755);
 		snprintf(tb->bufs[2], sizeof(tb->bufs[2]), "ssh_command=%.900s",
 		    tb->bufs[0]);
@@ -95,8 +96,7 @@ t_backend_setup(struct t_backend *tb, int argc, char **argv)
 		snprintf(tb->bufs[0], sizeof(tb->bufs[0]), "%s/rclone.conf",
 		    tb->tmp);
 		write_file(tb->bufs[0], "", 0600);
-		snprintf(tb->bufs[1], sizeof(tb->bufs[1]), "%s/cache",
-		    tb->tmp);
+		snprintf(tb->bufs[1], sizeof(tb->bufs[1]), "%s/cache", tb->tmp);
 		tb->argv[n++] = "rclone";
 		tb->argv[n++] = "mount2";
 		tb->argv[n++] = "--config";

@@ -14,8 +14,8 @@ enum t_kind { T_TESTFS, T_PASSTHROUGH, T_SSHFS, T_RCLONE };
 
 struct t_backend {
 	enum t_kind kind;
-	char tmp[256];		/* scratch, removed at the end */
-	char dir[300];		/* exported directory (not testfs) */
+	char tmp[256]; /* scratch, removed at the end */
+	char dir[300]; /* exported directory (not testfs) */
 	const char *argv[24];
 	char bufs[6][1100];
 };

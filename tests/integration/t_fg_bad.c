@@ -24,18 +24,20 @@ main(int argc, char **argv)
 	struct t_be be;
 	struct t_res r, blocked, bad;
 	char badopt[64];
-	char *fake[5] = { argv[0], "testfs", argc > 2 ? argv[2] : "", badopt,
-		"--block=slow:lookup" };
-	struct fuse_getattr_in gi = { 0 };
-	struct fg_op op = { .opcode = FUSE_GETATTR, .in = &gi,
-		.in_len = sizeof(gi), .ctx = { 0, 0, 1 } };
+	char *fake[5] = {argv[0], "testfs", argc > 2 ? argv[2] : "", badopt,
+	    "--block=slow:lookup"};
+	struct fuse_getattr_in gi = {0};
+	struct fg_op op = {.opcode = FUSE_GETATTR,
+	    .in = &gi,
+	    .in_len = sizeof(gi),
+	    .ctx = {0, 0, 1}};
 	static const struct {
 		const char *mode, *why;
 	} modes[] = {
-		{ "short", "bytes received" },
-		{ "unique", "unknown unique" },
-		{ "oversize", "GETATTR reply of 4200 bytes" },
-		{ "garbage", "" },
+	    {"short", "bytes received"},
+	    {"unique", "unknown unique"},
+	    {"oversize", "GETATTR reply of 4200 bytes"},
+	    {"garbage", ""},
 	};
 	const char *want = NULL;
 
@@ -55,8 +57,7 @@ main(int argc, char **argv)
 	op.nodeid = r.rep.entry.nodeid;
 	t_res_fini(&r);
 	memset(&blocked, 0, sizeof(blocked));
-	T_EQ(fg_lookup(be.s, &t_ctx, 1, "slow", 4, t_res_done, &blocked,
-		 NULL),
+	T_EQ(fg_lookup(be.s, &t_ctx, 1, "slow", 4, t_res_done, &blocked, NULL),
 	    0);
 	memset(&bad, 0, sizeof(bad));
 	T_EQ(fg_submit(be.s, &op, t_res_done, &bad, NULL), 0);

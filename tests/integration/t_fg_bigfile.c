@@ -34,8 +34,8 @@ main(int argc, char **argv)
 	struct t_backend tb;
 	struct t_be be;
 	struct t_res r, slot[DEPTH];
-	struct fuse_create_in ci = { .flags = O_RDWR | O_CREAT,
-		.mode = S_IFREG | 0644 };
+	struct fuse_create_in ci = {
+	    .flags = O_RDWR | O_CREAT, .mode = S_IFREG | 0644};
 	unsigned char *buf;
 	uint64_t node, fh, next = 0, done = 0;
 	uint32_t chunk;
@@ -52,8 +52,8 @@ main(int argc, char **argv)
 	for (uint64_t i = 0; i < TOTAL; i++)
 		buf[i] = pattern(i);
 
-	T_EQ(t_simple(&be, FUSE_CREATE, 1, &ci, sizeof(ci), "big64", NULL,
-		 NULL, 0, &r),
+	T_EQ(t_simple(&be, FUSE_CREATE, 1, &ci, sizeof(ci), "big64", NULL, NULL,
+	         0, &r),
 	    0);
 	node = r.rep.entry.nodeid;
 	fh = r.rep.open.fh;
@@ -73,8 +73,8 @@ main(int argc, char **argv)
 			if (next < TOTAL && !slot[k].done &&
 			    slot[k].rep.opcode == 0) {
 				T_EQ(fg_write(be.s, &t_ctx, node, fh, next,
-					 buf + next, chunk, t_res_done,
-					 &slot[k], NULL),
+				         buf + next, chunk, t_res_done,
+				         &slot[k], NULL),
 				    0);
 				slot[k].rep.opcode = FUSE_WRITE; /* busy */
 				next += chunk;
@@ -99,8 +99,8 @@ main(int argc, char **argv)
 				if (slot[k].done) {
 					T_EQ(slot[k].error, 0);
 					T_EQ(slot[k].rep.len, chunk);
-					if (memcmp(slot[k].rep.data, buf + at[k],
-						chunk) != 0)
+					if (memcmp(slot[k].rep.data,
+					        buf + at[k], chunk) != 0)
 						t_fail("data differs in the "
 						       "chunk at %llu",
 						    (unsigned long long)at[k]);
@@ -110,8 +110,8 @@ main(int argc, char **argv)
 				if (next < TOTAL && !slot[k].done &&
 				    slot[k].rep.opcode == 0) {
 					T_EQ(fg_read(be.s, &t_ctx, FUSE_READ,
-						 node, fh, next, chunk,
-						 t_res_done, &slot[k], NULL),
+					         node, fh, next, chunk,
+					         t_res_done, &slot[k], NULL),
 					    0);
 					slot[k].rep.opcode = FUSE_READ;
 					at[k] = next;
@@ -126,15 +126,14 @@ main(int argc, char **argv)
 	printf("read back %u MiB byte-exact in %ld ms\n", TOTAL >> 20,
 	    t_now_ms() - t0);
 	{
-		struct fuse_release_in ri = { .fh = fh };
+		struct fuse_release_in ri = {.fh = fh};
 
 		T_EQ(t_simple(&be, FUSE_RELEASE, node, &ri, sizeof(ri), NULL,
-			 NULL, NULL, 0, &r),
+		         NULL, NULL, 0, &r),
 		    0);
 		t_res_fini(&r);
 	}
-	T_EQ(t_simple(&be, FUSE_UNLINK, 1, NULL, 0, "big64", NULL, NULL, 0,
-		 &r),
+	T_EQ(t_simple(&be, FUSE_UNLINK, 1, NULL, 0, "big64", NULL, NULL, 0, &r),
 	    0);
 	t_res_fini(&r);
 	fg_forget(be.s, node, 0);

@@ -28,14 +28,14 @@ static uint64_t
 lookup_open(struct t_be *be, const char *name, uint32_t flags, uint64_t *fh)
 {
 	struct t_res r;
-	struct fuse_open_in oi = { .flags = flags };
+	struct fuse_open_in oi = {.flags = flags};
 	uint64_t node;
 
 	T_EQ(t_lookup(be, 1, name, &r), 0);
 	node = r.rep.entry.nodeid;
 	t_res_fini(&r);
-	T_EQ(t_simple(be, FUSE_OPEN, node, &oi, sizeof(oi), NULL, NULL, NULL,
-		 0, &r),
+	T_EQ(t_simple(
+	         be, FUSE_OPEN, node, &oi, sizeof(oi), NULL, NULL, NULL, 0, &r),
 	    0);
 	*fh = r.rep.open.fh;
 	t_res_fini(&r);
@@ -45,11 +45,11 @@ lookup_open(struct t_be *be, const char *name, uint32_t flags, uint64_t *fh)
 static void
 close_node(struct t_be *be, uint64_t node, uint64_t fh)
 {
-	struct fuse_release_in ri = { .fh = fh };
+	struct fuse_release_in ri = {.fh = fh};
 	struct t_res r;
 
-	T_EQ(t_simple(be, FUSE_RELEASE, node, &ri, sizeof(ri), NULL, NULL,
-		 NULL, 0, &r),
+	T_EQ(t_simple(be, FUSE_RELEASE, node, &ri, sizeof(ri), NULL, NULL, NULL,
+	         0, &r),
 	    0);
 	t_res_fini(&r);
 	fg_forget(be->s, node, 0);
@@ -64,7 +64,7 @@ main(int argc, char **argv)
 	struct fg_req *req, *req2;
 	const char *name = "hello";
 	bool enosys = false, fifo = false, sshfs = false;
-	char *fake[8] = { argv[0] };
+	char *fake[8] = {argv[0]};
 	uint64_t node, fh;
 	long t0;
 
@@ -101,15 +101,15 @@ main(int argc, char **argv)
 
 		snprintf(p, sizeof(p), "%s/hello", tb.dir);
 		f = fopen(p, "w");
-		T_CHECK(f != NULL && fputs("hello\n", f) >= 0 &&
-		    fclose(f) == 0);
+		T_CHECK(
+		    f != NULL && fputs("hello\n", f) >= 0 && fclose(f) == 0);
 	}
 	t_be_start_ok(&be, tb.argv);
 	node = lookup_open(&be, name, fifo ? O_RDWR : O_RDONLY, &fh);
 
 	memset(&r, 0, sizeof(r));
-	T_EQ(fg_read(be.s, &t_ctx, FUSE_READ, node, fh, 0, 4096, t_res_done,
-		 &r, &req),
+	T_EQ(fg_read(be.s, &t_ctx, FUSE_READ, node, fh, 0, 4096, t_res_done, &r,
+	         &req),
 	    0);
 	/* Let the backend take it up before interrupting (testfs answers
 	 * EAGAIN to an interrupt that overtakes its request: resent). */
@@ -133,14 +133,14 @@ main(int argc, char **argv)
 	/* A second request: is the session still good, are interrupts on? */
 	memset(&r2, 0, sizeof(r2));
 	T_EQ(fg_read(be.s, &t_ctx, FUSE_READ, node, fh, 0, 4096, t_res_done,
-		 &r2, &req2),
+	         &r2, &req2),
 	    0);
 	{
 		int ir = r2.done ? 0 : fg_interrupt(req2);
 
 		printf("second interrupt: %s\n",
 		    ir == -ENOSYS ? "interrupts are off (ENOSYS seen)"
-				  : "sent");
+		                  : "sent");
 		if (enosys)
 			T_EQ(ir, -ENOSYS);
 		else if (!sshfs)

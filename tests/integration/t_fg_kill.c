@@ -27,9 +27,9 @@ main(int argc, char **argv)
 	struct t_backend tb;
 	struct t_be be;
 	struct t_res r, pend[NPEND];
-	struct fuse_open_in oi = { .flags = O_RDONLY };
-	char *fake[5] = { argv[0], "testfs", argc > 2 ? argv[2] : "",
-		"--block=hello:read", "--block=slow:lookup" };
+	struct fuse_open_in oi = {.flags = O_RDONLY};
+	char *fake[5] = {argv[0], "testfs", argc > 2 ? argv[2] : "",
+	    "--block=hello:read", "--block=slow:lookup"};
 	uint64_t node, fh;
 	char how[96];
 	int st, calls[NPEND];
@@ -44,7 +44,7 @@ main(int argc, char **argv)
 	node = r.rep.entry.nodeid;
 	t_res_fini(&r);
 	T_EQ(t_simple(&be, FUSE_OPEN, node, &oi, sizeof(oi), NULL, NULL, NULL,
-		 0, &r),
+	         0, &r),
 	    0);
 	fh = r.rep.open.fh;
 	t_res_fini(&r);
@@ -53,11 +53,11 @@ main(int argc, char **argv)
 	for (int i = 0; i < NPEND; i++) {
 		if (i % 2 == 0)
 			T_EQ(fg_read(be.s, &t_ctx, FUSE_READ, node, fh, 0, 4096,
-				 t_res_done, &pend[i], NULL),
+			         t_res_done, &pend[i], NULL),
 			    0);
 		else
 			T_EQ(fg_lookup(be.s, &t_ctx, 1, "slow", 4, t_res_done,
-				 &pend[i], NULL),
+			         &pend[i], NULL),
 			    0);
 	}
 	/* They are all blocked in testfs. */
@@ -74,7 +74,7 @@ main(int argc, char **argv)
 	printf("broke after %ld ms: %s\n", t_now_ms() - t0, be.why);
 	T_EQ(be.broken_calls, 1);
 	T_CHECK(strstr(be.why, "closed") != NULL ||
-	    strstr(be.why, "reset") != NULL);
+	        strstr(be.why, "reset") != NULL);
 	for (int i = 0; i < NPEND; i++) {
 		T_CHECK(pend[i].done);
 		T_EQ(pend[i].error, -EIO);
@@ -84,8 +84,8 @@ main(int argc, char **argv)
 	T_EQ(fg_session_inflight(be.s), 0);
 	/* Later requests fail at once, their done is never called. */
 	memset(&r, 0, sizeof(r));
-	T_EQ(fg_lookup(be.s, &t_ctx, 1, "hello", 5, t_res_done, &r, NULL),
-	    -EIO);
+	T_EQ(
+	    fg_lookup(be.s, &t_ctx, 1, "hello", 5, t_res_done, &r, NULL), -EIO);
 	for (int i = 0; i < 3; i++)
 		t_be_turn(&be, 20);
 	T_CHECK(!r.done);

@@ -65,25 +65,25 @@ entry_of(const char *what, int err, struct t_res *r)
 static void
 release(uint64_t nodeid, uint64_t fh, bool dir)
 {
-	struct fuse_release_in ri = { .fh = fh };
+	struct fuse_release_in ri = {.fh = fh};
 	struct t_res r;
 
 	ok(dir ? "RELEASEDIR" : "RELEASE",
 	    t_simple(&be, dir ? FUSE_RELEASEDIR : FUSE_RELEASE, nodeid, &ri,
-		sizeof(ri), NULL, NULL, NULL, 0, &r));
+	        sizeof(ri), NULL, NULL, NULL, 0, &r));
 	t_res_fini(&r);
 }
 
 static uint64_t
 open_node(uint64_t nodeid, uint32_t flags, bool dir)
 {
-	struct fuse_open_in oi = { .flags = flags };
+	struct fuse_open_in oi = {.flags = flags};
 	struct t_res r;
 	uint64_t fh;
 
 	ok(dir ? "OPENDIR" : "OPEN",
 	    t_simple(&be, dir ? FUSE_OPENDIR : FUSE_OPEN, nodeid, &oi,
-		sizeof(oi), NULL, NULL, NULL, 0, &r));
+	        sizeof(oi), NULL, NULL, NULL, 0, &r));
 	fh = r.rep.open.fh;
 	t_res_fini(&r);
 	return fh;
@@ -92,8 +92,8 @@ open_node(uint64_t nodeid, uint32_t flags, bool dir)
 /* Read the whole directory; returns how many of want[] were seen. With
  * plus, every counted entry is forgotten again. */
 static int
-list_dir(uint64_t dir, uint64_t fh, bool plus, const char *const *want,
-    int nwant)
+list_dir(
+    uint64_t dir, uint64_t fh, bool plus, const char *const *want, int nwant)
 {
 	uint64_t off = 0;
 	int seen = 0;
@@ -135,43 +135,45 @@ main(int argc, char **argv)
 {
 	struct t_backend tb;
 	struct t_res r;
-	struct fuse_mkdir_in mi = { .mode = 0755, .umask = 0 };
-	struct fuse_create_in ci = { .flags = O_RDWR | O_CREAT, .mode =
-		S_IFREG | 0644 };
+	struct fuse_mkdir_in mi = {.mode = 0755, .umask = 0};
+	struct fuse_create_in ci = {
+	    .flags = O_RDWR | O_CREAT, .mode = S_IFREG | 0644};
 	struct fuse_setattr_in sa;
 	struct fuse_flush_in fl;
 	struct fuse_fsync_in fs;
 	uint64_t d, f, fh, s, h = 0, p = 0, dh, g;
 	static const char text[] = "hello world";
-	static const char *const names[] = { "f", "s", "h", "p" };
+	static const char *const names[] = {"f", "s", "h", "p"};
 	int nwant = 1, err;
 
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	t_backend_setup(&tb, argc, argv);
 	t_be_start_ok(&be, tb.argv);
 
-	ok("STATFS", t_simple(&be, FUSE_STATFS, 1, NULL, 0, NULL, NULL, NULL,
-			 0, &r));
+	ok("STATFS",
+	    t_simple(&be, FUSE_STATFS, 1, NULL, 0, NULL, NULL, NULL, 0, &r));
 	printf("  statfs: bsize %u frsize %u blocks %llu namelen %u\n",
 	    r.rep.statfs.st.bsize, r.rep.statfs.st.frsize,
 	    (unsigned long long)r.rep.statfs.st.blocks,
 	    r.rep.statfs.st.namelen);
 	t_res_fini(&r);
 	{
-		struct fuse_getattr_in gi = { 0 };
+		struct fuse_getattr_in gi = {0};
 
 		ok("GETATTR", t_simple(&be, FUSE_GETATTR, 1, &gi, sizeof(gi),
-				  NULL, NULL, NULL, 0, &r));
+		                  NULL, NULL, NULL, 0, &r));
 		T_CHECK(S_ISDIR(r.rep.attr.attr.mode));
 		t_res_fini(&r);
 	}
 
 	/* Clean up what an earlier failed run may have left (testfs and
 	 * passthrough start empty; ignore errors). */
-	d = entry_of("MKDIR", t_simple(&be, FUSE_MKDIR, 1, &mi, sizeof(mi), "d",
-				NULL, NULL, 0, &r), &r);
-	err = t_simple(&be, FUSE_CREATE, d, &ci, sizeof(ci), "f", NULL, NULL, 0,
+	d = entry_of("MKDIR",
+	    t_simple(
+	        &be, FUSE_MKDIR, 1, &mi, sizeof(mi), "d", NULL, NULL, 0, &r),
 	    &r);
+	err = t_simple(
+	    &be, FUSE_CREATE, d, &ci, sizeof(ci), "f", NULL, NULL, 0, &r);
 	fh = r.rep.open.fh;
 	f = entry_of("CREATE", err, &r);
 
@@ -180,7 +182,7 @@ main(int argc, char **argv)
 
 		memset(&w, 0, sizeof(w));
 		T_EQ(fg_write(be.s, &t_ctx, f, fh, 0, text, sizeof(text) - 1,
-			 t_res_done, &w, NULL),
+		         t_res_done, &w, NULL),
 		    0);
 		T_CHECK(t_be_wait(&be, &w.done, T_OP_MS));
 		ok("WRITE", w.error);
@@ -190,12 +192,12 @@ main(int argc, char **argv)
 	memset(&fl, 0, sizeof(fl));
 	fl.fh = fh;
 	ok("FLUSH", t_simple(&be, FUSE_FLUSH, f, &fl, sizeof(fl), NULL, NULL,
-			NULL, 0, &r));
+	                NULL, 0, &r));
 	t_res_fini(&r);
 	memset(&fs, 0, sizeof(fs));
 	fs.fh = fh;
 	if (supported("FSYNC", t_simple(&be, FUSE_FSYNC, f, &fs, sizeof(fs),
-				   NULL, NULL, NULL, 0, &r)))
+	                           NULL, NULL, NULL, 0, &r)))
 		printf("ok FSYNC\n");
 	t_res_fini(&r);
 
@@ -204,13 +206,13 @@ main(int argc, char **argv)
 	sa.fh = fh;
 	sa.size = 5;
 	ok("SETATTR", t_simple(&be, FUSE_SETATTR, f, &sa, sizeof(sa), NULL,
-			  NULL, NULL, 0, &r));
+	                  NULL, NULL, 0, &r));
 	T_EQ(r.rep.attr.attr.size, 5);
 	t_res_fini(&r);
 
 	memset(&r, 0, sizeof(r));
-	T_EQ(fg_read(be.s, &t_ctx, FUSE_READ, f, fh, 0, 100, t_res_done, &r,
-		 NULL),
+	T_EQ(fg_read(
+	         be.s, &t_ctx, FUSE_READ, f, fh, 0, 100, t_res_done, &r, NULL),
 	    0);
 	T_CHECK(t_be_wait(&be, &r.done, T_OP_MS));
 	ok("READ", r.error);
@@ -236,17 +238,17 @@ main(int argc, char **argv)
 	if (supported("SYMLINK", err)) {
 		s = entry_of("SYMLINK", err, &r);
 		ok("READLINK", t_simple(&be, FUSE_READLINK, s, NULL, 0, NULL,
-				   NULL, NULL, 0, &r));
+		                   NULL, NULL, 0, &r));
 		T_EQ(r.rep.len, 1);
 		T_CHECK(memcmp(r.rep.data, "f", 1) == 0);
 		nwant++;
 	}
 	t_res_fini(&r);
 	{
-		struct fuse_link_in li = { .oldnodeid = f };
+		struct fuse_link_in li = {.oldnodeid = f};
 
-		err = t_simple(&be, FUSE_LINK, d, &li, sizeof(li), "h", NULL,
-		    NULL, 0, &r);
+		err = t_simple(
+		    &be, FUSE_LINK, d, &li, sizeof(li), "h", NULL, NULL, 0, &r);
 		if (supported("LINK", err)) {
 			/* Path-based backends (libfuse's high-level API:
 			 * sshfs) give a hard link a node of its own. */
@@ -257,7 +259,7 @@ main(int argc, char **argv)
 		}
 	}
 	{
-		struct fuse_mknod_in mn = { .mode = S_IFIFO | 0644 };
+		struct fuse_mknod_in mn = {.mode = S_IFIFO | 0644};
 
 		err = t_simple(&be, FUSE_MKNOD, d, &mn, sizeof(mn), "p", NULL,
 		    NULL, 0, &r);
@@ -282,18 +284,18 @@ main(int argc, char **argv)
 	memset(&fs, 0, sizeof(fs));
 	fs.fh = dh;
 	if (supported("FSYNCDIR", t_simple(&be, FUSE_FSYNCDIR, d, &fs,
-				      sizeof(fs), NULL, NULL, NULL, 0, &r)))
+	                              sizeof(fs), NULL, NULL, NULL, 0, &r)))
 		printf("ok FSYNCDIR\n");
 	t_res_fini(&r);
 	release(d, dh, true);
 
 	{
-		struct fuse_rename_in rn = { .newdir = d };
-		struct fuse_rename2_in rn2 = { .newdir = d,
-			.flags = RENAME_NOREPLACE };
+		struct fuse_rename_in rn = {.newdir = d};
+		struct fuse_rename2_in rn2 = {
+		    .newdir = d, .flags = RENAME_NOREPLACE};
 
-		ok("RENAME", t_simple(&be, FUSE_RENAME, d, &rn, sizeof(rn),
-				 "f", "g", NULL, 0, &r));
+		ok("RENAME", t_simple(&be, FUSE_RENAME, d, &rn, sizeof(rn), "f",
+		                 "g", NULL, 0, &r));
 		t_res_fini(&r);
 		/* NOREPLACE to a free name renames; onto an existing one it
 		 * is refused. */
@@ -307,12 +309,12 @@ main(int argc, char **argv)
 			uint64_t x;
 
 			ok("RENAME2 NOREPLACE", err);
-			ok("RENAME2 back", t_simple(&be, FUSE_RENAME2, d, &rn2,
-					       sizeof(rn2), "g2", "g", NULL, 0,
-					       &r));
+			ok("RENAME2 back",
+			    t_simple(&be, FUSE_RENAME2, d, &rn2, sizeof(rn2),
+			        "g2", "g", NULL, 0, &r));
 			t_res_fini(&r);
-			err = t_simple(&be, FUSE_CREATE, d, &ci, sizeof(ci), "x",
-			    NULL, NULL, 0, &r);
+			err = t_simple(&be, FUSE_CREATE, d, &ci, sizeof(ci),
+			    "x", NULL, NULL, 0, &r);
 			fh = r.rep.open.fh;
 			x = entry_of("CREATE x", err, &r);
 			release(x, fh, false);
@@ -323,31 +325,31 @@ main(int argc, char **argv)
 				/* rclone: the flag is ignored */
 				printf("note: backend ignores "
 				       "RENAME_NOREPLACE\n");
-				ok("RENAME back", t_simple(&be, FUSE_RENAME, d,
-						      &rn, sizeof(rn), "x", "g",
-						      NULL, 0, &r));
+				ok("RENAME back",
+				    t_simple(&be, FUSE_RENAME, d, &rn,
+				        sizeof(rn), "x", "g", NULL, 0, &r));
 			} else {
 				T_EQ(err, -EEXIST);
 				printf("ok RENAME2 NOREPLACE onto x: EEXIST\n");
-				ok("UNLINK x", t_simple(&be, FUSE_UNLINK, d,
-						   NULL, 0, "x", NULL, NULL, 0,
-						   &r));
+				ok("UNLINK x",
+				    t_simple(&be, FUSE_UNLINK, d, NULL, 0, "x",
+				        NULL, NULL, 0, &r));
 			}
 			t_res_fini(&r);
 			fg_forget(be.s, x, 1);
 		}
-		g = entry_of("LOOKUP after rename",
-		    t_lookup(&be, d, "g", &r), &r);
+		g = entry_of(
+		    "LOOKUP after rename", t_lookup(&be, d, "g", &r), &r);
 		T_EQ(g, f);
 	}
 
 	/* xattrs */
 	{
-		struct fuse_setxattr_in sx = { .size = 3 };
-		struct fuse_getxattr_in gx = { .size = 0 };
+		struct fuse_setxattr_in sx = {.size = 3};
+		struct fuse_getxattr_in gx = {.size = 0};
 
-		err = t_simple(&be, FUSE_SETXATTR, g, &sx, sizeof(sx),
-		    "user.t", NULL, "abc", 3, &r);
+		err = t_simple(&be, FUSE_SETXATTR, g, &sx, sizeof(sx), "user.t",
+		    NULL, "abc", 3, &r);
 		t_res_fini(&r);
 		if (err == -ENODATA) {
 			/* rclone mount2 answers ENODATA: no xattrs */
@@ -355,38 +357,38 @@ main(int argc, char **argv)
 			nskipped++;
 		} else if (supported("SETXATTR", err)) {
 			printf("ok SETXATTR\n");
-			ok("GETXATTR size", t_simple(&be, FUSE_GETXATTR, g,
-						&gx, sizeof(gx), "user.t", NULL,
-						NULL, 0, &r));
+			ok("GETXATTR size",
+			    t_simple(&be, FUSE_GETXATTR, g, &gx, sizeof(gx),
+			        "user.t", NULL, NULL, 0, &r));
 			T_EQ(r.rep.xattr.size, 3);
 			t_res_fini(&r);
 			gx.size = 64;
-			ok("GETXATTR", t_simple(&be, FUSE_GETXATTR, g, &gx,
-					   sizeof(gx), "user.t", NULL, NULL, 0,
-					   &r));
+			ok("GETXATTR",
+			    t_simple(&be, FUSE_GETXATTR, g, &gx, sizeof(gx),
+			        "user.t", NULL, NULL, 0, &r));
 			T_EQ(r.rep.len, 3);
 			T_CHECK(memcmp(r.rep.data, "abc", 3) == 0);
 			t_res_fini(&r);
 			gx.size = 0;
-			ok("LISTXATTR size", t_simple(&be, FUSE_LISTXATTR, g,
-						 &gx, sizeof(gx), NULL, NULL,
-						 NULL, 0, &r));
+			ok("LISTXATTR size",
+			    t_simple(&be, FUSE_LISTXATTR, g, &gx, sizeof(gx),
+			        NULL, NULL, NULL, 0, &r));
 			T_CHECK(r.rep.xattr.size >= 7);
 			gx.size = r.rep.xattr.size;
 			t_res_fini(&r);
-			ok("LISTXATTR", t_simple(&be, FUSE_LISTXATTR, g, &gx,
-					    sizeof(gx), NULL, NULL, NULL, 0,
-					    &r));
-			T_CHECK(memmem(r.rep.data, r.rep.len, "user.t", 7) !=
-			    NULL);
+			ok("LISTXATTR",
+			    t_simple(&be, FUSE_LISTXATTR, g, &gx, sizeof(gx),
+			        NULL, NULL, NULL, 0, &r));
+			T_CHECK(
+			    memmem(r.rep.data, r.rep.len, "user.t", 7) != NULL);
 			t_res_fini(&r);
-			ok("REMOVEXATTR", t_simple(&be, FUSE_REMOVEXATTR, g,
-					      NULL, 0, "user.t", NULL, NULL,
-					      0, &r));
+			ok("REMOVEXATTR",
+			    t_simple(&be, FUSE_REMOVEXATTR, g, NULL, 0,
+			        "user.t", NULL, NULL, 0, &r));
 			t_res_fini(&r);
 			gx.size = 64;
 			T_EQ(t_simple(&be, FUSE_GETXATTR, g, &gx, sizeof(gx),
-				 "user.t", NULL, NULL, 0, &r),
+			         "user.t", NULL, NULL, 0, &r),
 			    -ENODATA);
 			t_res_fini(&r);
 		}
@@ -395,58 +397,58 @@ main(int argc, char **argv)
 	/* POSIX locks */
 	fh = open_node(g, O_RDWR, false);
 	{
-		struct fuse_lk_in lk = { .fh = fh, .owner = 0x1234 };
+		struct fuse_lk_in lk = {.fh = fh, .owner = 0x1234};
 
 		lk.lk.type = F_WRLCK;
 		lk.lk.start = 0;
 		lk.lk.end = 99;
 		lk.lk.pid = 1;
-		err = t_simple(&be, FUSE_GETLK, g, &lk, sizeof(lk), NULL,
-		    NULL, NULL, 0, &r);
+		err = t_simple(&be, FUSE_GETLK, g, &lk, sizeof(lk), NULL, NULL,
+		    NULL, 0, &r);
 		if (supported("GETLK", err)) {
 			printf("ok GETLK\n");
 			T_EQ(r.rep.lk.lk.type, F_UNLCK);
 			t_res_fini(&r);
 			ok("SETLK", t_simple(&be, FUSE_SETLK, g, &lk,
-					sizeof(lk), NULL, NULL, NULL, 0, &r));
+			                sizeof(lk), NULL, NULL, NULL, 0, &r));
 			t_res_fini(&r);
 			ok("SETLKW", t_simple(&be, FUSE_SETLKW, g, &lk,
-					 sizeof(lk), NULL, NULL, NULL, 0, &r));
+			                 sizeof(lk), NULL, NULL, NULL, 0, &r));
 			t_res_fini(&r);
 			lk.lk.type = F_UNLCK;
-			ok("SETLK unlock", t_simple(&be, FUSE_SETLK, g, &lk,
-					       sizeof(lk), NULL, NULL, NULL,
-					       0, &r));
+			ok("SETLK unlock",
+			    t_simple(&be, FUSE_SETLK, g, &lk, sizeof(lk), NULL,
+			        NULL, NULL, 0, &r));
 		}
 		t_res_fini(&r);
 	}
 	release(g, fh, false);
 
 	/* Tear down. */
-	ok("UNLINK g", t_simple(&be, FUSE_UNLINK, d, NULL, 0, "g", NULL, NULL,
-			   0, &r));
+	ok("UNLINK g",
+	    t_simple(&be, FUSE_UNLINK, d, NULL, 0, "g", NULL, NULL, 0, &r));
 	t_res_fini(&r);
 	if (s != 0) {
-		ok("UNLINK s", t_simple(&be, FUSE_UNLINK, d, NULL, 0, "s",
-				   NULL, NULL, 0, &r));
+		ok("UNLINK s", t_simple(&be, FUSE_UNLINK, d, NULL, 0, "s", NULL,
+		                   NULL, 0, &r));
 		t_res_fini(&r);
 	}
 	if (h != 0) {
-		ok("UNLINK h", t_simple(&be, FUSE_UNLINK, d, NULL, 0, "h",
-				   NULL, NULL, 0, &r));
+		ok("UNLINK h", t_simple(&be, FUSE_UNLINK, d, NULL, 0, "h", NULL,
+		                   NULL, 0, &r));
 		t_res_fini(&r);
 	}
 	if (p != 0) {
-		ok("UNLINK p", t_simple(&be, FUSE_UNLINK, d, NULL, 0, "p",
-				   NULL, NULL, 0, &r));
+		ok("UNLINK p", t_simple(&be, FUSE_UNLINK, d, NULL, 0, "p", NULL,
+		                   NULL, 0, &r));
 		t_res_fini(&r);
 	}
-	T_EQ(t_simple(&be, FUSE_RMDIR, 1, NULL, 0, "nothere", NULL, NULL, 0,
-		 &r),
+	T_EQ(
+	    t_simple(&be, FUSE_RMDIR, 1, NULL, 0, "nothere", NULL, NULL, 0, &r),
 	    -ENOENT);
 	t_res_fini(&r);
-	ok("RMDIR", t_simple(&be, FUSE_RMDIR, 1, NULL, 0, "d", NULL, NULL, 0,
-			&r));
+	ok("RMDIR",
+	    t_simple(&be, FUSE_RMDIR, 1, NULL, 0, "d", NULL, NULL, 0, &r));
 	t_res_fini(&r);
 
 	/* Give every lookup back: the ledger ends empty. */

@@ -24,8 +24,8 @@
 #include <unistd.h>
 
 static void
-expect_start_error(const char *const *argv, int init_ms, const char *want,
-    int want_rc)
+expect_start_error(
+    const char *const *argv, int init_ms, const char *want, int want_rc)
 {
 	struct t_be be;
 	char err[512] = "";
@@ -100,19 +100,19 @@ int
 main(void)
 {
 	char tmp[256], noexec[300], err[512];
-	static const char *const notfound[] = { "ng-no-such-program-x", "{}",
-		NULL };
-	const char *const cannot[] = { noexec, NULL };
-	static const char *const exits[] = { "false", NULL };
-	static const char *const silent[] = { "sh", "-c", "exec sleep 1000",
-		"{}", NULL };
-	static const char *const env_add[] = { "NG_T_SPAWN=yes", NULL };
-	static const char *const probe[] = { "sh", "-c",
-		"echo \"arg=$0 env=$NG_T_SPAWN\" >&2; exec sleep 1000", NULL };
-	struct fg_spawn_opts o = { .argv = probe, .env_add = env_add };
+	static const char *const notfound[] = {
+	    "ng-no-such-program-x", "{}", NULL};
+	const char *const cannot[] = {noexec, NULL};
+	static const char *const exits[] = {"false", NULL};
+	static const char *const silent[] = {
+	    "sh", "-c", "exec sleep 1000", "{}", NULL};
+	static const char *const env_add[] = {"NG_T_SPAWN=yes", NULL};
+	static const char *const probe[] = {"sh", "-c",
+	    "echo \"arg=$0 env=$NG_T_SPAWN\" >&2; exec sleep 1000", NULL};
+	struct fg_spawn_opts o = {.argv = probe, .env_add = env_add};
 	struct fg_child c;
-	struct fg_lines lb = { .len = 0 };
-	struct lines got = { 0 };
+	struct fg_lines lb = {.len = 0};
+	struct lines got = {0};
 	int leak, st;
 	long t0;
 
@@ -128,15 +128,14 @@ main(void)
 		T_CHECK(f != NULL && fclose(f) == 0);
 	}
 
-	expect_start_error(notfound, 1000,
-	    "ng-no-such-program-x: not found in PATH", -ENOENT);
+	expect_start_error(
+	    notfound, 1000, "ng-no-such-program-x: not found in PATH", -ENOENT);
 	expect_start_error(cannot, 1000, "Permission denied", -EACCES);
-	expect_start_error(exits, 5000,
-	    "false[", -EIO);
+	expect_start_error(exits, 5000, "false[", -EIO);
 	expect_start_error(exits, 5000,
 	    "exited with status 1 before answering FUSE_INIT", -EIO);
-	expect_start_error(silent, 300,
-	    "no reply to FUSE_INIT within 300 ms", -ETIMEDOUT);
+	expect_start_error(
+	    silent, 300, "no reply to FUSE_INIT within 300 ms", -ETIMEDOUT);
 
 	/* What the child gets. An fd of ours without CLOEXEC must not get
 	 * through. */

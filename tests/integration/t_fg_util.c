@@ -18,7 +18,7 @@
 #include <time.h>
 #include <unistd.h>
 
-const struct fg_ctx t_ctx = { 0, 0, 1 };
+const struct fg_ctx t_ctx = {0, 0, 1};
 
 long
 t_now_ms(void)
@@ -88,8 +88,7 @@ t_mkdtemp(char *buf, size_t len, const char *tag)
 {
 	const char *tmp = getenv("TMPDIR");
 
-	snprintf(buf, len, "%s/ng-%s-XXXXXX", tmp != NULL ? tmp : "/tmp",
-	    tag);
+	snprintf(buf, len, "%s/ng-%s-XXXXXX", tmp != NULL ? tmp : "/tmp", tag);
 	if (mkdtemp(buf) == NULL)
 		t_fail("mkdtemp %s: %s", buf, strerror(errno));
 }
@@ -160,8 +159,8 @@ int
 t_be_start(struct t_be *b, const char *const *argv, int init_ms, char *err,
     size_t err_len)
 {
-	struct fg_spawn_opts o = { .argv = argv, .no_new_privs = true };
-	struct fg_hooks h = { broken_cb, timer_cb, want_write_cb, NULL };
+	struct fg_spawn_opts o = {.argv = argv, .no_new_privs = true};
+	struct fg_hooks h = {broken_cb, timer_cb, want_write_cb, NULL};
 	char why[256];
 	int fd, rc;
 
@@ -177,8 +176,8 @@ t_be_start(struct t_be *b, const char *const *argv, int init_ms, char *err,
 	b->s = fg_session_new(fd, b->child.sockbuf, &h, b);
 	if (b->s == NULL)
 		t_fail("fg_session_new: out of memory");
-	rc = fg_session_init(b->s, 0, b->child.pidfd, init_ms, why,
-	    sizeof(why));
+	rc =
+	    fg_session_init(b->s, 0, b->child.pidfd, init_ms, why, sizeof(why));
 	if (rc < 0) {
 		char buf[4096];
 		ssize_t n;
@@ -204,8 +203,10 @@ t_be_start_ok(struct t_be *b, const char *const *argv)
 
 	if (t_be_start(b, argv, T_INIT_MS, err, sizeof(err)) < 0)
 		t_fail("starting %s: %s", argv[0], err);
-	fprintf(stderr, "  %s: FUSE 7.%u, flags 0x%llx, max_write %u, "
-	    "sockbuf %zu\n", b->child.name, fg_session_info(b->s)->minor,
+	fprintf(stderr,
+	    "  %s: FUSE 7.%u, flags 0x%llx, max_write %u, "
+	    "sockbuf %zu\n",
+	    b->child.name, fg_session_info(b->s)->minor,
 	    (unsigned long long)fg_session_info(b->s)->flags,
 	    fg_session_info(b->s)->max_write, b->child.sockbuf);
 }
@@ -222,16 +223,16 @@ t_be_turn(struct t_be *b, int ms)
 		ms = b->timer_at > now ? (int)(b->timer_at - now) : 0;
 	if (!fg_session_is_broken(b->s) || b->want_write) {
 		fi = n;
-		p[n++] = (struct pollfd){ fg_session_fd(b->s),
-			(short)(POLLIN | (b->want_write ? POLLOUT : 0)), 0 };
+		p[n++] = (struct pollfd){fg_session_fd(b->s),
+		    (short)(POLLIN | (b->want_write ? POLLOUT : 0)), 0};
 	}
 	if (b->child.stderr_fd >= 0) {
 		ei = n;
-		p[n++] = (struct pollfd){ b->child.stderr_fd, POLLIN, 0 };
+		p[n++] = (struct pollfd){b->child.stderr_fd, POLLIN, 0};
 	}
 	if (b->child.pidfd >= 0 && !b->child_gone) {
 		pi = n;
-		p[n++] = (struct pollfd){ b->child.pidfd, POLLIN, 0 };
+		p[n++] = (struct pollfd){b->child.pidfd, POLLIN, 0};
 	}
 	if (poll(p, (nfds_t)n, ms) < 0 && errno != EINTR)
 		t_fail("poll: %s", strerror(errno));
@@ -324,11 +325,10 @@ t_call(struct t_be *b, const struct fg_op *op, struct t_res *res)
 }
 
 int
-t_lookup(struct t_be *b, uint64_t parent, const char *name,
-    struct t_res *res)
+t_lookup(struct t_be *b, uint64_t parent, const char *name, struct t_res *res)
 {
-	return t_simple(b, FUSE_LOOKUP, parent, NULL, 0, name, NULL, NULL, 0,
-	    res);
+	return t_simple(
+	    b, FUSE_LOOKUP, parent, NULL, 0, name, NULL, NULL, 0, res);
 }
 
 int
@@ -337,17 +337,17 @@ t_simple(struct t_be *b, uint32_t opcode, uint64_t nodeid, const void *in,
     size_t data_len, struct t_res *res)
 {
 	struct fg_op op = {
-		.opcode = opcode,
-		.nodeid = nodeid,
-		.ctx = t_ctx,
-		.in = in,
-		.in_len = in_len,
-		.name = name,
-		.name_len = name != NULL ? strlen(name) : 0,
-		.name2 = name2,
-		.name2_len = name2 != NULL ? strlen(name2) : 0,
-		.data = data,
-		.data_len = data_len,
+	    .opcode = opcode,
+	    .nodeid = nodeid,
+	    .ctx = t_ctx,
+	    .in = in,
+	    .in_len = in_len,
+	    .name = name,
+	    .name_len = name != NULL ? strlen(name) : 0,
+	    .name2 = name2,
+	    .name2_len = name2 != NULL ? strlen(name2) : 0,
+	    .data = data,
+	    .data_len = data_len,
 	};
 
 	return t_call(b, &op, res);

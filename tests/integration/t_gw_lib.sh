@@ -99,3 +99,15 @@ gw_alive() {
 backend_pid() {
 	cat "/proc/$GW_PID/task/$GW_PID/children" 2>/dev/null | awk '{print $1}'
 }
+
+# pid_dead PID: no such process, or only a zombie left (waits up to 10 s)
+pid_dead() {
+	local _ st
+	for _ in $(seq 1 200); do
+		[ -e "/proc/$1" ] || return 0
+		st=$(sed 's/.*) //' "/proc/$1/stat" 2>/dev/null | cut -d' ' -f1)
+		[ -z "$st" ] || [ "$st" = Z ] && return 0
+		sleep 0.05
+	done
+	return 1
+}

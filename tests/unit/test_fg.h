@@ -27,8 +27,8 @@ TCase *test_fg_lines_tcase(void);
 
 /* The fake backend and what the session's hooks reported. */
 struct t_fake {
-	int sfd;		/* the session's end (owned by the session) */
-	int bfd;		/* the backend's end */
+	int sfd; /* the session's end (owned by the session) */
+	int bfd; /* the backend's end */
 	struct fg_session *s;
 	int broken_calls;
 	char broken_why[256];
@@ -44,7 +44,7 @@ struct t_fake {
 struct t_msg {
 	size_t len;
 	struct fuse_in_header ih;
-	unsigned char body[1 << 21];	/* after the header */
+	unsigned char body[1 << 21]; /* after the header */
 	size_t body_len;
 };
 
@@ -53,25 +53,25 @@ struct t_done {
 	int calls;
 	int error;
 	uint32_t opcode;
-	struct fg_reply rep;		/* copy; data points nowhere valid */
-	unsigned char data[4096];	/* copy of the first bytes of data */
+	struct fg_reply rep;      /* copy; data points nowhere valid */
+	unsigned char data[4096]; /* copy of the first bytes of data */
 	size_t len;
-	void *keep;			/* fg_reply_keep handle when asked */
+	void *keep; /* fg_reply_keep handle when asked */
 	bool want_keep;
 };
 
 void t_fake_new(struct t_fake *f);
 /* Answer INIT with the given values (minor 0: FUSE_KERNEL_MINOR_VERSION,
  * max_write 0: 1 MiB), run fg_session_init and check it succeeded. */
-void t_fake_init(struct t_fake *f, uint32_t minor, uint32_t flags,
-    uint32_t max_write);
+void t_fake_init(
+    struct t_fake *f, uint32_t minor, uint32_t flags, uint32_t max_write);
 void t_fake_free(struct t_fake *f);
 /* Read one request the session sent; false if none is waiting. */
 bool t_recv(struct t_fake *f, struct t_msg *m);
 /* Number of requests waiting to be read (reads and drops them). */
 int t_drain(struct t_fake *f);
-void t_reply(struct t_fake *f, uint64_t unique, int error,
-    const void *payload, size_t len);
+void t_reply(struct t_fake *f, uint64_t unique, int error, const void *payload,
+    size_t len);
 void t_send_raw(struct t_fake *f, const void *msg, size_t len);
 /* A success payload of an entry reply for nodeid. */
 void t_entry(struct fuse_entry_out *e, uint64_t nodeid);

@@ -56,10 +56,10 @@ trace_cb(void *arg, const char *line)
 }
 
 static const struct fg_hooks hooks = {
-	.broken_cb = broken_cb,
-	.timer_cb = timer_cb,
-	.want_write_cb = want_write_cb,
-	.trace_cb = trace_cb,
+    .broken_cb = broken_cb,
+    .timer_cb = timer_cb,
+    .want_write_cb = want_write_cb,
+    .trace_cb = trace_cb,
 };
 
 void
@@ -71,10 +71,10 @@ t_fake_new(struct t_fake *f)
 	memset(f, 0, sizeof(*f));
 	ck_assert_int_eq(socketpair(AF_UNIX, SOCK_SEQPACKET, 0, sv), 0);
 	for (int i = 0; i < 2; i++) {
-		(void)setsockopt(sv[i], SOL_SOCKET, SO_SNDBUFFORCE, &big,
-		    sizeof(big));
-		(void)setsockopt(sv[i], SOL_SOCKET, SO_RCVBUFFORCE, &big,
-		    sizeof(big));
+		(void)setsockopt(
+		    sv[i], SOL_SOCKET, SO_SNDBUFFORCE, &big, sizeof(big));
+		(void)setsockopt(
+		    sv[i], SOL_SOCKET, SO_RCVBUFFORCE, &big, sizeof(big));
 	}
 	ck_assert_int_eq(fcntl(sv[0], F_SETFL, O_NONBLOCK), 0);
 	f->sfd = sv[0];
@@ -86,8 +86,8 @@ t_fake_new(struct t_fake *f)
 }
 
 void
-t_fake_init(struct t_fake *f, uint32_t minor, uint32_t flags,
-    uint32_t max_write)
+t_fake_init(
+    struct t_fake *f, uint32_t minor, uint32_t flags, uint32_t max_write)
 {
 	struct fuse_init_out io;
 	struct t_msg *m = t_msg_new();
@@ -103,8 +103,8 @@ t_fake_init(struct t_fake *f, uint32_t minor, uint32_t flags,
 	io.time_gran = 1;
 	/* INIT is the session's first request: unique 2. */
 	t_reply(f, 2, 0, &io, io.minor < 23 ? 24 : sizeof(io));
-	ck_assert_int_eq(fg_session_init(f->s, 0, -1, 1000, err, sizeof(err)),
-	    0);
+	ck_assert_int_eq(
+	    fg_session_init(f->s, 0, -1, 1000, err, sizeof(err)), 0);
 	ck_assert_msg(t_recv(f, m), "INIT was sent");
 	ck_assert_uint_eq(m->ih.opcode, FUSE_INIT);
 	free(m);
@@ -169,9 +169,9 @@ t_reply(struct t_fake *f, uint64_t unique, int error, const void *payload,
 {
 	unsigned char *buf = malloc(sizeof(struct fuse_out_header) + len);
 	struct fuse_out_header oh = {
-		.len = (uint32_t)(sizeof(oh) + len),
-		.error = error,
-		.unique = unique,
+	    .len = (uint32_t)(sizeof(oh) + len),
+	    .error = error,
+	    .unique = unique,
 	};
 
 	ck_assert_ptr_nonnull(buf);
@@ -220,12 +220,11 @@ t_done(struct fg_req *req, const struct fg_reply *rep, void *arg)
 struct fg_req *
 t_lookup(struct t_fake *f, const char *name, struct t_done *d)
 {
-	struct fg_ctx ctx = { 1000, 1000, 42 };
+	struct fg_ctx ctx = {1000, 1000, 42};
 	struct fg_req *r = NULL;
 
-	ck_assert_int_eq(fg_lookup(f->s, &ctx, 1, name, strlen(name), t_done,
-			     d, &r),
-	    0);
+	ck_assert_int_eq(
+	    fg_lookup(f->s, &ctx, 1, name, strlen(name), t_done, d, &r), 0);
 	ck_assert_ptr_nonnull(r);
 	return r;
 }

@@ -29,7 +29,7 @@ expect_interrupt(struct t_fake *f, struct t_msg *m, uint64_t victim)
 START_TEST(test_interrupt_wire_and_once)
 {
 	struct t_fake f;
-	struct t_done d = { 0 };
+	struct t_done d = {0};
 	struct t_msg *m = t_msg_new();
 	struct fg_req *r;
 
@@ -39,8 +39,8 @@ START_TEST(test_interrupt_wire_and_once)
 	ck_assert(t_recv(&f, m));
 	ck_assert_int_eq(fg_interrupt(r), 0);
 	expect_interrupt(&f, m, 4);
-	ck_assert_str_eq(f.last_trace,
-	    "-> INTERRUPT unique 5 nodeid 0 victim 4");
+	ck_assert_str_eq(
+	    f.last_trace, "-> INTERRUPT unique 5 nodeid 0 victim 4");
 	/* At most one outstanding: a second call sends nothing. */
 	ck_assert_int_eq(fg_interrupt(r), 0);
 	ck_assert(!t_recv(&f, m));
@@ -62,14 +62,14 @@ END_TEST
 START_TEST(test_interrupt_eagain_resend)
 {
 	struct t_fake f;
-	struct t_done d = { 0 }, d2 = { 0 };
+	struct t_done d = {0}, d2 = {0};
 	struct t_msg *m = t_msg_new();
 	struct fg_req *r, *r2;
 	struct fuse_entry_out e;
 
 	t_fake_new(&f);
 	t_fake_init(&f, 0, 0, 0);
-	r = t_lookup(&f, "slow", &d);	 /* 4 */
+	r = t_lookup(&f, "slow", &d);    /* 4 */
 	r2 = t_lookup(&f, "slow2", &d2); /* 6 */
 	t_drain(&f);
 	ck_assert_int_eq(fg_interrupt(r), 0);
@@ -116,7 +116,7 @@ END_TEST
 START_TEST(test_interrupt_enosys)
 {
 	struct t_fake f;
-	struct t_done d = { 0 }, d2 = { 0 };
+	struct t_done d = {0}, d2 = {0};
 	struct t_msg *m = t_msg_new();
 	struct fg_req *r, *r2;
 
@@ -147,10 +147,10 @@ END_TEST
 START_TEST(test_interrupt_bad_answers)
 {
 	struct t_fake f;
-	struct t_done d = { 0 };
+	struct t_done d = {0};
 	struct t_msg *m = t_msg_new();
 	struct fg_req *r;
-	unsigned char payload[8] = { 0 };
+	unsigned char payload[8] = {0};
 
 	/* An interrupt answer with a payload breaks (the kernel, too,
 	 * accepts only a bare header). */

@@ -18,7 +18,7 @@
 static void
 lookup_ok(struct t_fake *f, const char *name, uint64_t nodeid)
 {
-	struct t_done d = { 0 };
+	struct t_done d = {0};
 	struct t_msg *m = t_msg_new();
 	struct fuse_entry_out e;
 	struct fg_req *r = t_lookup(f, name, &d);
@@ -74,8 +74,8 @@ START_TEST(test_ledger_batch_bytes)
 	ck_assert_uint_eq(one[1].nlookup, 1);
 	ck_assert_uint_eq(one[2].nodeid, 7);
 	ck_assert_uint_eq(one[2].nlookup, 1);
-	ck_assert_str_eq(f.last_trace,
-	    "-> BATCH_FORGET unique 12 nodeid 0 count 3");
+	ck_assert_str_eq(
+	    f.last_trace, "-> BATCH_FORGET unique 12 nodeid 0 count 3");
 	fg_session_flush(f.s); /* nothing left */
 	ck_assert(!t_recv(&f, m));
 
@@ -135,18 +135,19 @@ END_TEST
 
 /* A READDIRPLUS payload: (nodeid, name) pairs. */
 static size_t
-plus_payload(unsigned char *buf, const uint64_t *ids, const char *const *names,
-    size_t n)
+plus_payload(
+    unsigned char *buf, const uint64_t *ids, const char *const *names, size_t n)
 {
 	size_t off = 0;
 
 	for (size_t i = 0; i < n; i++) {
 		struct fuse_entry_out e;
-		struct fuse_dirent de = { .ino = 10 + i, .off = i + 1,
-			.namelen = (uint32_t)strlen(names[i]),
-			.type = DT_REG };
-		size_t rec = FUSE_DIRENT_ALIGN(sizeof(e) + FUSE_NAME_OFFSET +
-		    de.namelen);
+		struct fuse_dirent de = {.ino = 10 + i,
+		    .off = i + 1,
+		    .namelen = (uint32_t)strlen(names[i]),
+		    .type = DT_REG};
+		size_t rec = FUSE_DIRENT_ALIGN(
+		    sizeof(e) + FUSE_NAME_OFFSET + de.namelen);
 
 		t_entry(&e, ids[i]);
 		memset(buf + off, 0, rec);
@@ -161,12 +162,12 @@ plus_payload(unsigned char *buf, const uint64_t *ids, const char *const *names,
 
 START_TEST(test_ledger_readdirplus)
 {
-	static const uint64_t ids[] = { 3, 1, 0, 9, 9, 1 };
-	static const char *const names[] = { ".", "..", "nolookup", "f", "g",
-		"root" };
+	static const uint64_t ids[] = {3, 1, 0, 9, 9, 1};
+	static const char *const names[] = {
+	    ".", "..", "nolookup", "f", "g", "root"};
 	struct t_fake f;
-	struct t_done d = { 0 }, d2 = { 0 };
-	struct fg_ctx ctx = { 0, 0, 0 };
+	struct t_done d = {0}, d2 = {0};
+	struct fg_ctx ctx = {0, 0, 0};
 	struct fg_req *r;
 	unsigned char buf[2048];
 	size_t len = plus_payload(buf, ids, names, 6);
@@ -177,7 +178,7 @@ START_TEST(test_ledger_readdirplus)
 	t_fake_new(&f);
 	t_fake_init(&f, 0, FUSE_DO_READDIRPLUS, 0);
 	ck_assert_int_eq(fg_read(f.s, &ctx, FUSE_READDIRPLUS, 3, 7, 0, 4096,
-			     t_done, &d, NULL),
+	                     t_done, &d, NULL),
 	    0);
 	t_drain(&f);
 	t_reply(&f, 4, 0, buf, len);
@@ -190,7 +191,7 @@ START_TEST(test_ledger_readdirplus)
 
 	/* Detached: counted and forgotten again at once. */
 	ck_assert_int_eq(fg_read(f.s, &ctx, FUSE_READDIRPLUS, 3, 7, 0, 4096,
-			     t_done, &d2, &r),
+	                     t_done, &d2, &r),
 	    0);
 	t_drain(&f);
 	fg_req_detach(r);
@@ -215,21 +216,24 @@ END_TEST
 START_TEST(test_detach_undo)
 {
 	struct t_fake f;
-	struct t_done d = { 0 };
+	struct t_done d = {0};
 	struct t_msg *m = t_msg_new();
 	struct fg_req *r;
 	struct fuse_entry_out e;
-	struct fuse_open_out oo = { .fh = 0xf00d };
-	struct fuse_open_in oi = { .flags = 02 };
-	struct fuse_create_in ci = { .flags = 0101, .mode = 0644 };
+	struct fuse_open_out oo = {.fh = 0xf00d};
+	struct fuse_open_in oi = {.flags = 02};
+	struct fuse_create_in ci = {.flags = 0101, .mode = 0644};
 	struct fuse_release_in ri;
 	struct fuse_forget_in fi;
 	unsigned char cpay[sizeof(e) + sizeof(oo)];
-	struct fg_op open_op = { .opcode = FUSE_OPEN, .nodeid = 12, .in = &oi,
-		.in_len = sizeof(oi) };
-	struct fg_op create_op = { .opcode = FUSE_CREATE, .nodeid = 1,
-		.in = &ci, .in_len = sizeof(ci), .name = "new",
-		.name_len = 3 };
+	struct fg_op open_op = {
+	    .opcode = FUSE_OPEN, .nodeid = 12, .in = &oi, .in_len = sizeof(oi)};
+	struct fg_op create_op = {.opcode = FUSE_CREATE,
+	    .nodeid = 1,
+	    .in = &ci,
+	    .in_len = sizeof(ci),
+	    .name = "new",
+	    .name_len = 3};
 
 	t_fake_new(&f);
 	t_fake_init(&f, 0, 0, 0);

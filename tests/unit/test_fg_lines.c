@@ -27,13 +27,16 @@ line_cb(const char *line, void *arg)
 
 START_TEST(test_lines_split)
 {
-	struct fg_lines lb = { .len = 0 };
-	struct lines l = { 0 };
+	struct fg_lines lb = {.len = 0};
+	struct lines l = {0};
 
 	fg_lines_feed(&lb, "one\ntw", 6, line_cb, &l);
 	ck_assert_int_eq(l.n, 1);
 	ck_assert_str_eq(l.line[0], "one");
-	fg_lines_feed(&lb, "o\n\nthr\x01" "ee\r", 10, line_cb, &l);
+	fg_lines_feed(&lb,
+	    "o\n\nthr\x01"
+	    "ee\r",
+	    10, line_cb, &l);
 	ck_assert_int_eq(l.n, 3);
 	ck_assert_str_eq(l.line[1], "two");
 	ck_assert_str_eq(l.line[2], "");
@@ -47,8 +50,8 @@ END_TEST
 
 START_TEST(test_lines_truncated)
 {
-	struct fg_lines lb = { .len = 0 };
-	struct lines l = { 0 };
+	struct fg_lines lb = {.len = 0};
+	struct lines l = {0};
 	static char big[5000];
 
 	memset(big, 'x', sizeof(big));

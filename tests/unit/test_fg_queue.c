@@ -21,16 +21,15 @@ shrink(int fd)
 {
 	int small = 4096;
 
-	ck_assert_int_eq(setsockopt(fd, SOL_SOCKET, SO_SNDBUF, &small,
-			     sizeof(small)),
-	    0);
+	ck_assert_int_eq(
+	    setsockopt(fd, SOL_SOCKET, SO_SNDBUF, &small, sizeof(small)), 0);
 }
 
 START_TEST(test_queue_and_drain)
 {
 	struct t_fake f;
 	struct t_done d[NQ];
-	struct fg_ctx ctx = { 0, 0, 0 };
+	struct fg_ctx ctx = {0, 0, 0};
 	struct t_msg *m = t_msg_new();
 	unsigned char data[QDATA];
 	int got = 0, rounds = 0;
@@ -42,7 +41,7 @@ START_TEST(test_queue_and_drain)
 	for (int i = 0; i < NQ; i++) {
 		memset(data, i, sizeof(data));
 		ck_assert_int_eq(fg_write(f.s, &ctx, 2, 1, (uint64_t)i * QDATA,
-				     data, QDATA, t_done, &d[i], NULL),
+		                     data, QDATA, t_done, &d[i], NULL),
 		    0);
 	}
 	/* The socket filled up: the rest waits in order. */
@@ -80,8 +79,8 @@ END_TEST
 START_TEST(test_queue_keeps_order_of_own_messages)
 {
 	struct t_fake f;
-	struct t_done d = { 0 }, w = { 0 };
-	struct fg_ctx ctx = { 0, 0, 0 };
+	struct t_done d = {0}, w = {0};
+	struct fg_ctx ctx = {0, 0, 0};
 	struct t_msg *m = t_msg_new();
 	static unsigned char data[QDATA];
 	struct fuse_entry_out e;
@@ -99,8 +98,8 @@ START_TEST(test_queue_keeps_order_of_own_messages)
 	ck_assert(t_recv(&f, m));
 	shrink(f.sfd);
 	while (!f.want_write)
-		ck_assert_int_eq(fg_write(f.s, &ctx, 2, 1, 0, data, QDATA,
-				     t_done, &w, NULL),
+		ck_assert_int_eq(
+		    fg_write(f.s, &ctx, 2, 1, 0, data, QDATA, t_done, &w, NULL),
 		    0);
 	/* Queued behind the writes: an interrupt and a FORGET. */
 	ck_assert_int_eq(fg_interrupt(r), 0);

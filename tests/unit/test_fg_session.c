@@ -36,15 +36,15 @@ START_TEST(test_init_offer_and_info)
 	io.major = 7;
 	io.minor = 40; /* newer than us: we use ours */
 	io.flags = FUSE_ASYNC_READ | FUSE_BIG_WRITES | FUSE_MAX_PAGES |
-	    FUSE_POSIX_LOCKS | FUSE_DO_READDIRPLUS | FUSE_AUTO_INVAL_DATA |
-	    FUSE_SPLICE_READ;
+	           FUSE_POSIX_LOCKS | FUSE_DO_READDIRPLUS |
+	           FUSE_AUTO_INVAL_DATA | FUSE_SPLICE_READ;
 	io.max_write = 4u << 20;
 	io.max_pages = 1024;
 	io.max_readahead = 65536;
 	io.time_gran = 1000;
 	t_reply(&f, 2, 0, &io, sizeof(io));
-	ck_assert_int_eq(fg_session_init(f.s, 0, -1, 1000, err, sizeof(err)),
-	    0);
+	ck_assert_int_eq(
+	    fg_session_init(f.s, 0, -1, 1000, err, sizeof(err)), 0);
 	ck_assert(t_recv(&f, m));
 	ck_assert_uint_eq(m->ih.opcode, FUSE_INIT);
 	ck_assert_uint_eq(m->ih.unique, 2);
@@ -66,9 +66,9 @@ START_TEST(test_init_offer_and_info)
 	ck_assert_uint_eq(info->major, 7);
 	ck_assert_uint_eq(info->minor, FUSE_KERNEL_MINOR_VERSION);
 	/* Granted = offered AND answered: not the splice or cache bits. */
-	ck_assert_uint_eq(info->flags,
-	    FUSE_ASYNC_READ | FUSE_BIG_WRITES | FUSE_MAX_PAGES |
-		FUSE_POSIX_LOCKS | FUSE_DO_READDIRPLUS);
+	ck_assert_uint_eq(info->flags, FUSE_ASYNC_READ | FUSE_BIG_WRITES |
+	                                   FUSE_MAX_PAGES | FUSE_POSIX_LOCKS |
+	                                   FUSE_DO_READDIRPLUS);
 	ck_assert_uint_eq(info->max_write, 1u << 20); /* our cap */
 	ck_assert_uint_eq(info->max_readahead, 65536);
 	ck_assert_uint_eq(info->max_pages, 1024);
@@ -100,9 +100,8 @@ START_TEST(test_init_max_write_limits)
 	io.max_write = 200000;
 	io.max_pages = 64; /* 256 KiB */
 	t_reply(&f, 2, 0, &io, sizeof(io));
-	ck_assert_int_eq(fg_session_init(f.s, 512 * 1024, -1, 1000, err,
-			     sizeof(err)),
-	    0);
+	ck_assert_int_eq(
+	    fg_session_init(f.s, 512 * 1024, -1, 1000, err, sizeof(err)), 0);
 	ck_assert(t_recv(&f, m));
 	memcpy(&ii, m->body, sizeof(ii));
 	ck_assert_uint_eq(ii.max_readahead, 512 * 1024);
@@ -117,8 +116,8 @@ START_TEST(test_init_max_write_limits)
 	io.max_write = 1u << 20;
 	io.max_pages = 256;
 	t_reply(&f, 2, 0, &io, sizeof(io));
-	ck_assert_int_eq(fg_session_init(f.s, 0, -1, 1000, err, sizeof(err)),
-	    0);
+	ck_assert_int_eq(
+	    fg_session_init(f.s, 0, -1, 1000, err, sizeof(err)), 0);
 	ck_assert(t_recv(&f, m));
 	memcpy(&ii, m->body, sizeof(ii));
 	ck_assert_uint_eq(ii.max_readahead, 56 * 1024);
@@ -135,18 +134,18 @@ START_TEST(test_init_old_minor)
 	struct fuse_init_out io;
 	char err[256] = "";
 	struct t_msg *m = t_msg_new();
-	struct t_done d = { 0 };
+	struct t_done d = {0};
 	static const char value[] = "v";
-	struct fuse_setxattr_in si = { .size = 1, .flags = 0 };
+	struct fuse_setxattr_in si = {.size = 1, .flags = 0};
 	struct fg_op op = {
-		.opcode = FUSE_SETXATTR,
-		.nodeid = 3,
-		.in = &si,
-		.in_len = sizeof(si),
-		.name = "user.a",
-		.name_len = 6,
-		.data = value,
-		.data_len = 1,
+	    .opcode = FUSE_SETXATTR,
+	    .nodeid = 3,
+	    .in = &si,
+	    .in_len = sizeof(si),
+	    .name = "user.a",
+	    .name_len = 6,
+	    .data = value,
+	    .data_len = 1,
 	};
 
 	t_fake_new(&f);
@@ -157,8 +156,8 @@ START_TEST(test_init_old_minor)
 	io.max_write = 131072;
 	/* 7.19 answers the 24-byte fuse_init_out. */
 	t_reply(&f, 2, 0, &io, FUSE_COMPAT_22_INIT_OUT_SIZE);
-	ck_assert_int_eq(fg_session_init(f.s, 0, -1, 1000, err, sizeof(err)),
-	    0);
+	ck_assert_int_eq(
+	    fg_session_init(f.s, 0, -1, 1000, err, sizeof(err)), 0);
 	ck_assert_uint_eq(fg_session_info(f.s)->minor, 19);
 	ck_assert_uint_eq(fg_session_info(f.s)->max_write, 131072);
 	ck_assert_uint_eq(fg_session_info(f.s)->time_gran, 0);
@@ -183,16 +182,14 @@ static const struct {
 	const char *why;
 	int rc;
 } bad_init[] = {
-	{ 7, 18, 0, 24, "protocol 7.18, need 7.19", -EPROTO },
-	{ 6, 40, 0, 24, "protocol 6.40", -EPROTO },
-	{ 8, 0, 0, 8, "protocol 8.0", -EPROTO },
-	{ 7, 38, -EPROTO, 0, "refused FUSE_INIT: Protocol error", -EPROTO },
-	{ 7, 38, -ENOSYS, 0, "refused FUSE_INIT: Function not implemented",
-	    -EPROTO },
-	{ 7, 38, 0, 24, "24 bytes is too short for 7.38", -EPROTO },
-	{ 7, 22, 0, 20, "20 bytes is too short for 7.22", -EPROTO },
-	{ 7, 38, 0, 4, "bad answer to FUSE_INIT: unique 2: INIT reply of 4",
-	    -EIO },
+    {7, 18, 0, 24, "protocol 7.18, need 7.19", -EPROTO},
+    {6, 40, 0, 24, "protocol 6.40", -EPROTO},
+    {8, 0, 0, 8, "protocol 8.0", -EPROTO},
+    {7, 38, -EPROTO, 0, "refused FUSE_INIT: Protocol error", -EPROTO},
+    {7, 38, -ENOSYS, 0, "refused FUSE_INIT: Function not implemented", -EPROTO},
+    {7, 38, 0, 24, "24 bytes is too short for 7.38", -EPROTO},
+    {7, 22, 0, 20, "20 bytes is too short for 7.22", -EPROTO},
+    {7, 38, 0, 4, "bad answer to FUSE_INIT: unique 2: INIT reply of 4", -EIO},
 };
 
 START_TEST(test_init_refused)
@@ -200,8 +197,8 @@ START_TEST(test_init_refused)
 	struct t_fake f;
 	struct fuse_init_out io;
 	char err[256] = "";
-	struct t_done d = { 0 };
-	struct fg_ctx ctx = { 0, 0, 0 };
+	struct t_done d = {0};
+	struct fg_ctx ctx = {0, 0, 0};
 
 	t_fake_new(&f);
 	memset(&io, 0, sizeof(io));
@@ -217,8 +214,8 @@ START_TEST(test_init_refused)
 	ck_assert_msg(strstr(err, bad_init[_i].why) != NULL, "got '%s'", err);
 	ck_assert(fg_session_is_broken(f.s));
 	ck_assert_int_eq(f.broken_calls, 0); /* reported through err only */
-	ck_assert_int_eq(fg_lookup(f.s, &ctx, 1, "x", 1, t_done, &d, NULL),
-	    -EIO);
+	ck_assert_int_eq(
+	    fg_lookup(f.s, &ctx, 1, "x", 1, t_done, &d, NULL), -EIO);
 	ck_assert_int_eq(d.calls, 0);
 	t_drain(&f);
 	t_fake_free(&f);
@@ -233,23 +230,23 @@ START_TEST(test_init_timeout_and_eof)
 
 	/* A zero timeout expires at once: no sleeping in unit tests. */
 	t_fake_new(&f);
-	ck_assert_int_eq(fg_session_init(f.s, 0, -1, 0, err, sizeof(err)),
-	    -ETIMEDOUT);
+	ck_assert_int_eq(
+	    fg_session_init(f.s, 0, -1, 0, err, sizeof(err)), -ETIMEDOUT);
 	ck_assert_str_eq(err, "no reply to FUSE_INIT within 0 ms");
 	ck_assert(fg_session_is_broken(f.s));
 	/* a second INIT is refused */
-	ck_assert_int_eq(fg_session_init(f.s, 0, -1, 0, err, sizeof(err)),
-	    -EINVAL);
+	ck_assert_int_eq(
+	    fg_session_init(f.s, 0, -1, 0, err, sizeof(err)), -EINVAL);
 	t_fake_free(&f);
 
 	/* The backend closes its end. */
 	t_fake_new(&f);
 	close(f.bfd);
 	f.bfd = -1;
-	ck_assert_int_eq(fg_session_init(f.s, 0, -1, 1000, err, sizeof(err)),
-	    -EIO);
-	ck_assert_str_eq(err,
-	    "closed the FUSE connection before answering FUSE_INIT");
+	ck_assert_int_eq(
+	    fg_session_init(f.s, 0, -1, 1000, err, sizeof(err)), -EIO);
+	ck_assert_str_eq(
+	    err, "closed the FUSE connection before answering FUSE_INIT");
 	fg_session_free(f.s);
 }
 END_TEST
@@ -257,12 +254,12 @@ END_TEST
 START_TEST(test_submit_before_init)
 {
 	struct t_fake f;
-	struct t_done d = { 0 };
-	struct fg_ctx ctx = { 0, 0, 0 };
+	struct t_done d = {0};
+	struct fg_ctx ctx = {0, 0, 0};
 
 	t_fake_new(&f);
-	ck_assert_int_eq(fg_lookup(f.s, &ctx, 1, "x", 1, t_done, &d, NULL),
-	    -EINVAL);
+	ck_assert_int_eq(
+	    fg_lookup(f.s, &ctx, 1, "x", 1, t_done, &d, NULL), -EINVAL);
 	t_fake_free(&f);
 }
 END_TEST
@@ -348,21 +345,21 @@ START_TEST(test_wire_layouts)
 {
 	struct t_fake f;
 	struct t_msg *m = t_msg_new();
-	struct t_done d = { 0 };
-	struct fg_ctx ctx = { 7, 8, 9 };
-	struct fuse_rename2_in rn = { .newdir = 44, .flags = 1 };
+	struct t_done d = {0};
+	struct fg_ctx ctx = {7, 8, 9};
+	struct fuse_rename2_in rn = {.newdir = 44, .flags = 1};
 	struct fg_op op = {
-		.opcode = FUSE_RENAME2,
-		.nodeid = 33,
-		.ctx = ctx,
-		.in = &rn,
-		.in_len = sizeof(rn),
-		.name = "old",
-		.name_len = 3,
-		.name2 = "new1",
-		.name2_len = 4,
+	    .opcode = FUSE_RENAME2,
+	    .nodeid = 33,
+	    .ctx = ctx,
+	    .in = &rn,
+	    .in_len = sizeof(rn),
+	    .name = "old",
+	    .name_len = 3,
+	    .name2 = "new1",
+	    .name2_len = 4,
 	};
-	static const unsigned char data[5] = { 1, 2, 3, 4, 5 };
+	static const unsigned char data[5] = {1, 2, 3, 4, 5};
 	struct fuse_write_in wi;
 
 	t_fake_new(&f);
@@ -375,12 +372,11 @@ START_TEST(test_wire_layouts)
 	ck_assert_uint_eq(m->ih.len, 40 + 16 + 4 + 5);
 	ck_assert_int_eq(memcmp(m->body, &rn, sizeof(rn)), 0);
 	ck_assert_int_eq(memcmp(m->body + 16, "old\0new1\0", 9), 0);
-	ck_assert_str_eq(f.last_trace,
-	    "-> RENAME2 unique 4 nodeid 33 'old' 'new1' len 65");
+	ck_assert_str_eq(
+	    f.last_trace, "-> RENAME2 unique 4 nodeid 33 'old' 'new1' len 65");
 
-	ck_assert_int_eq(fg_write(f.s, &ctx, 5, 99, 4096, data, 5, t_done, &d,
-			     NULL),
-	    0);
+	ck_assert_int_eq(
+	    fg_write(f.s, &ctx, 5, 99, 4096, data, 5, t_done, &d, NULL), 0);
 	ck_assert(t_recv(&f, m));
 	ck_assert_uint_eq(m->ih.opcode, FUSE_WRITE);
 	ck_assert_uint_eq(m->body_len, sizeof(wi) + 5);
@@ -390,16 +386,19 @@ START_TEST(test_wire_layouts)
 	ck_assert_uint_eq(wi.size, 5);
 	ck_assert_int_eq(memcmp(m->body + sizeof(wi), data, 5), 0);
 
-	op = (struct fg_op){ .opcode = FUSE_SYMLINK, .nodeid = 1,
-		.name = "link", .name_len = 4, .name2 = "target/x",
-		.name2_len = 8 };
+	op = (struct fg_op){.opcode = FUSE_SYMLINK,
+	    .nodeid = 1,
+	    .name = "link",
+	    .name_len = 4,
+	    .name2 = "target/x",
+	    .name2_len = 8};
 	ck_assert_int_eq(fg_submit(f.s, &op, t_done, &d, NULL), 0);
 	ck_assert(t_recv(&f, m));
 	ck_assert_uint_eq(m->body_len, 5 + 9);
 	ck_assert_int_eq(memcmp(m->body, "link\0target/x\0", 14), 0);
 
-	ck_assert_int_eq(fg_getattr(f.s, &ctx, 5, 77, true, t_done, &d, NULL),
-	    0);
+	ck_assert_int_eq(
+	    fg_getattr(f.s, &ctx, 5, 77, true, t_done, &d, NULL), 0);
 	ck_assert(t_recv(&f, m));
 	{
 		struct fuse_getattr_in gi;
@@ -417,13 +416,17 @@ END_TEST
 START_TEST(test_submit_limits)
 {
 	struct t_fake f;
-	struct t_done d = { 0 };
-	struct fg_ctx ctx = { 0, 0, 0 };
-	struct fuse_mkdir_in mi = { 0755, 0 };
-	struct fg_op op = { .opcode = FUSE_MKDIR, .nodeid = 1, .in = &mi,
-		.in_len = sizeof(mi), .name = "a\0b", .name_len = 3 };
+	struct t_done d = {0};
+	struct fg_ctx ctx = {0, 0, 0};
+	struct fuse_mkdir_in mi = {0755, 0};
+	struct fg_op op = {.opcode = FUSE_MKDIR,
+	    .nodeid = 1,
+	    .in = &mi,
+	    .in_len = sizeof(mi),
+	    .name = "a\0b",
+	    .name_len = 3};
 	static char big[70000];
-	struct fuse_getxattr_in gi = { .size = 1u << 21 };
+	struct fuse_getxattr_in gi = {.size = 1u << 21};
 
 	t_fake_new(&f);
 	t_fake_init(&f, 0, FUSE_MAX_PAGES, 65536);
@@ -439,34 +442,35 @@ START_TEST(test_submit_limits)
 	op.in_len = 4;
 	ck_assert_int_eq(fg_submit(f.s, &op, t_done, &d, NULL), -EINVAL);
 	/* a name where none belongs; data where none belongs */
-	op = (struct fg_op){ .opcode = FUSE_STATFS, .nodeid = 1, .name = "x",
-		.name_len = 1 };
+	op = (struct fg_op){
+	    .opcode = FUSE_STATFS, .nodeid = 1, .name = "x", .name_len = 1};
 	ck_assert_int_eq(fg_submit(f.s, &op, t_done, &d, NULL), -EINVAL);
-	op = (struct fg_op){ .opcode = FUSE_STATFS, .nodeid = 1, .data = big,
-		.data_len = 1 };
+	op = (struct fg_op){
+	    .opcode = FUSE_STATFS, .nodeid = 1, .data = big, .data_len = 1};
 	ck_assert_int_eq(fg_submit(f.s, &op, t_done, &d, NULL), -EINVAL);
 	/* the session's own opcodes, and unknown ones */
-	op = (struct fg_op){ .opcode = FUSE_DESTROY };
+	op = (struct fg_op){.opcode = FUSE_DESTROY};
 	ck_assert_int_eq(fg_submit(f.s, &op, t_done, &d, NULL), -EINVAL);
 	op.opcode = FUSE_INTERRUPT;
 	ck_assert_int_eq(fg_submit(f.s, &op, t_done, &d, NULL), -EINVAL);
 	op.opcode = 7;
 	ck_assert_int_eq(fg_submit(f.s, &op, t_done, &d, NULL), -EINVAL);
 	/* READ and WRITE beyond max_write, a huge xattr query */
-	ck_assert_int_eq(fg_read(f.s, &ctx, FUSE_READ, 2, 1, 0, 65537, t_done,
-			     &d, NULL),
+	ck_assert_int_eq(
+	    fg_read(f.s, &ctx, FUSE_READ, 2, 1, 0, 65537, t_done, &d, NULL),
 	    -EMSGSIZE);
-	ck_assert_int_eq(fg_read(f.s, &ctx, FUSE_READ, 2, 1, 0, 65536, t_done,
-			     &d, NULL),
-	    0);
-	ck_assert_int_eq(fg_read(f.s, &ctx, FUSE_LOOKUP, 2, 1, 0, 1, t_done,
-			     &d, NULL),
+	ck_assert_int_eq(
+	    fg_read(f.s, &ctx, FUSE_READ, 2, 1, 0, 65536, t_done, &d, NULL), 0);
+	ck_assert_int_eq(
+	    fg_read(f.s, &ctx, FUSE_LOOKUP, 2, 1, 0, 1, t_done, &d, NULL),
 	    -EINVAL);
-	ck_assert_int_eq(fg_write(f.s, &ctx, 2, 1, 0, big, 65537, t_done, &d,
-			     NULL),
+	ck_assert_int_eq(
+	    fg_write(f.s, &ctx, 2, 1, 0, big, 65537, t_done, &d, NULL),
 	    -EMSGSIZE);
-	op = (struct fg_op){ .opcode = FUSE_LISTXATTR, .nodeid = 1,
-		.in = &gi, .in_len = sizeof(gi) };
+	op = (struct fg_op){.opcode = FUSE_LISTXATTR,
+	    .nodeid = 1,
+	    .in = &gi,
+	    .in_len = sizeof(gi)};
 	ck_assert_int_eq(fg_submit(f.s, &op, t_done, &d, NULL), -EMSGSIZE);
 	ck_assert_int_eq(d.calls, 0);
 	ck_assert_int_eq(t_drain(&f), 1);
@@ -476,31 +480,43 @@ END_TEST
 
 /* Malformed replies: each breaks the session once, and everything pending
  * fails exactly once with -EIO. */
-enum bad_kind { BK_SHORT, BK_UNKNOWN, BK_RANGE, BK_BELOW, BK_OVERSIZE,
-	BK_ERRPAYLOAD, BK_LEN, BK_EOF, BK_INTR_NEVER, BK_DIRENTPLUS, BK_ABOVE,
-	BK_READ_ABOVE, BK_N };
+enum bad_kind {
+	BK_SHORT,
+	BK_UNKNOWN,
+	BK_RANGE,
+	BK_BELOW,
+	BK_OVERSIZE,
+	BK_ERRPAYLOAD,
+	BK_LEN,
+	BK_EOF,
+	BK_INTR_NEVER,
+	BK_DIRENTPLUS,
+	BK_ABOVE,
+	BK_READ_ABOVE,
+	BK_N
+};
 static const char *const bad_words[BK_N] = {
-	[BK_SHORT] = "short reply",
-	[BK_UNKNOWN] = "unknown unique",
-	[BK_RANGE] = "out of range",
-	[BK_BELOW] = "LOOKUP reply of 100 bytes",
-	[BK_OVERSIZE] = "oversize reply",
-	[BK_ERRPAYLOAD] = "carries",
-	[BK_LEN] = "length field",
-	[BK_EOF] = "closed the FUSE connection",
-	[BK_INTR_NEVER] = "unknown unique 5",
-	[BK_DIRENTPLUS] = "malformed READDIRPLUS",
-	[BK_ABOVE] = "LOOKUP reply of 129 bytes, expected 128..128",
-	[BK_READ_ABOVE] = "READDIRPLUS reply of 4097 bytes, expected 0..4096",
+    [BK_SHORT] = "short reply",
+    [BK_UNKNOWN] = "unknown unique",
+    [BK_RANGE] = "out of range",
+    [BK_BELOW] = "LOOKUP reply of 100 bytes",
+    [BK_OVERSIZE] = "oversize reply",
+    [BK_ERRPAYLOAD] = "carries",
+    [BK_LEN] = "length field",
+    [BK_EOF] = "closed the FUSE connection",
+    [BK_INTR_NEVER] = "unknown unique 5",
+    [BK_DIRENTPLUS] = "malformed READDIRPLUS",
+    [BK_ABOVE] = "LOOKUP reply of 129 bytes, expected 128..128",
+    [BK_READ_ABOVE] = "READDIRPLUS reply of 4097 bytes, expected 0..4096",
 };
 
 START_TEST(test_bad_reply_breaks)
 {
 	struct t_fake f;
-	struct t_done d[3] = { { 0 } };
-	struct t_done late = { 0 };
+	struct t_done d[3] = {{0}};
+	struct t_done late = {0};
 	struct fg_req *r[3];
-	struct fg_ctx ctx = { 0, 0, 0 };
+	struct fg_ctx ctx = {0, 0, 0};
 	static unsigned char buf[100000];
 	struct fuse_out_header oh;
 	size_t len = 0;
@@ -510,11 +526,11 @@ START_TEST(test_bad_reply_breaks)
 	r[0] = t_lookup(&f, "a", &d[0]); /* unique 4 */
 	r[1] = t_lookup(&f, "b", &d[1]); /* unique 6 */
 	ck_assert_int_eq(fg_read(f.s, &ctx, FUSE_READDIRPLUS, 1, 3, 0, 4096,
-			     t_done, &d[2], &r[2]),
+	                     t_done, &d[2], &r[2]),
 	    0); /* unique 8 */
 	ck_assert_int_eq(t_drain(&f), 3);
 	fg_req_detach(r[1]); /* a detached request just goes away */
-	oh = (struct fuse_out_header){ 16, 0, 4 };
+	oh = (struct fuse_out_header){16, 0, 4};
 	switch (_i) {
 	case BK_SHORT:
 		len = 10;
@@ -581,8 +597,8 @@ START_TEST(test_bad_reply_breaks)
 	ck_assert_uint_eq(fg_session_inflight(f.s), 0);
 	ck_assert(fg_session_is_broken(f.s));
 	/* Later: submits fail at once, hooks are quiet, nothing is sent. */
-	ck_assert_int_eq(fg_lookup(f.s, &ctx, 1, "c", 1, t_done, &late, NULL),
-	    -EIO);
+	ck_assert_int_eq(
+	    fg_lookup(f.s, &ctx, 1, "c", 1, t_done, &late, NULL), -EIO);
 	ck_assert_int_eq(fg_session_on_readable(f.s), -EIO);
 	ck_assert_int_eq(fg_session_on_writable(f.s), -EIO);
 	fg_session_on_timer(f.s);
@@ -601,8 +617,8 @@ END_TEST
 START_TEST(test_notification_ignored)
 {
 	struct t_fake f;
-	struct t_done d = { 0 };
-	struct fuse_notify_inval_inode_out ni = { 5, 0, -1 };
+	struct t_done d = {0};
+	struct fuse_notify_inval_inode_out ni = {5, 0, -1};
 	struct fuse_entry_out e;
 
 	t_fake_new(&f);
@@ -622,11 +638,15 @@ END_TEST
 START_TEST(test_entry_nodeid_zero_and_root)
 {
 	struct t_fake f;
-	struct t_done d[3] = { { 0 } };
+	struct t_done d[3] = {{0}};
 	struct fuse_entry_out e;
-	struct fuse_mkdir_in mi = { 0755, 0 };
-	struct fg_op op = { .opcode = FUSE_MKDIR, .nodeid = 1, .in = &mi,
-		.in_len = sizeof(mi), .name = "d", .name_len = 1 };
+	struct fuse_mkdir_in mi = {0755, 0};
+	struct fg_op op = {.opcode = FUSE_MKDIR,
+	    .nodeid = 1,
+	    .in = &mi,
+	    .in_len = sizeof(mi),
+	    .name = "d",
+	    .name_len = 1};
 
 	t_fake_new(&f);
 	t_fake_init(&f, 0, 0, 0);
@@ -655,8 +675,8 @@ END_TEST
 START_TEST(test_reply_keep)
 {
 	struct t_fake f;
-	struct t_done d1 = { .want_keep = true }, d2 = { 0 };
-	struct fg_ctx ctx = { 0, 0, 0 };
+	struct t_done d1 = {.want_keep = true}, d2 = {0};
+	struct fg_ctx ctx = {0, 0, 0};
 	static unsigned char a[60000], b[60000];
 	const unsigned char *kept;
 
@@ -664,11 +684,11 @@ START_TEST(test_reply_keep)
 	memset(b, 'b', sizeof(b));
 	t_fake_new(&f);
 	t_fake_init(&f, 0, FUSE_MAX_PAGES, 0);
-	ck_assert_int_eq(fg_read(f.s, &ctx, FUSE_READ, 2, 1, 0, 60000, t_done,
-			     &d1, NULL),
+	ck_assert_int_eq(
+	    fg_read(f.s, &ctx, FUSE_READ, 2, 1, 0, 60000, t_done, &d1, NULL),
 	    0);
-	ck_assert_int_eq(fg_read(f.s, &ctx, FUSE_READ, 2, 1, 0, 60000, t_done,
-			     &d2, NULL),
+	ck_assert_int_eq(
+	    fg_read(f.s, &ctx, FUSE_READ, 2, 1, 0, 60000, t_done, &d2, NULL),
 	    0);
 	t_drain(&f);
 	t_reply(&f, 4, 0, a, sizeof(a));
@@ -694,7 +714,7 @@ submit_in_done(struct fg_req *req, const struct fg_reply *rep, void *arg)
 {
 	struct t_done *d = arg;
 	struct t_fake *f = (struct t_fake *)d->keep;
-	struct fg_ctx ctx = { 0, 0, 0 };
+	struct fg_ctx ctx = {0, 0, 0};
 
 	(void)req;
 	d->calls++;
@@ -706,12 +726,12 @@ submit_in_done(struct fg_req *req, const struct fg_reply *rep, void *arg)
 START_TEST(test_free_fails_pending_forgets_destroys)
 {
 	struct t_fake f;
-	struct t_done d = { 0 }, d2 = { 0 }, d3 = { 0 };
+	struct t_done d = {0}, d2 = {0}, d3 = {0};
 	struct t_msg *m = t_msg_new();
 	struct fuse_entry_out e;
 	struct fuse_batch_forget_in bi;
 	struct fuse_forget_one one[2];
-	struct fg_ctx ctx = { 0, 0, 0 };
+	struct fg_ctx ctx = {0, 0, 0};
 
 	t_fake_new(&f);
 	t_fake_init(&f, 0, 0, 0);
@@ -724,9 +744,8 @@ START_TEST(test_free_fails_pending_forgets_destroys)
 	t_reply(&f, 6, 0, &e, sizeof(e));
 	ck_assert_int_eq(fg_session_on_readable(f.s), 0);
 	d3.keep = &f;
-	ck_assert_int_eq(fg_lookup(f.s, &ctx, 1, "p", 1, submit_in_done, &d3,
-			     NULL),
-	    0);
+	ck_assert_int_eq(
+	    fg_lookup(f.s, &ctx, 1, "p", 1, submit_in_done, &d3, NULL), 0);
 	ck_assert(t_recv(&f, m));
 	fg_session_free(f.s);
 	ck_assert_int_eq(d3.calls, 1);

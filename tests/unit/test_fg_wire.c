@@ -20,48 +20,48 @@ static const struct {
 	const char *name;
 	size_t in_size, out_min;
 } gw_ops[] = {
-	{ FUSE_LOOKUP, "LOOKUP", 0, sizeof(struct fuse_entry_out) },
-	{ FUSE_GETATTR, "GETATTR", 16, sizeof(struct fuse_attr_out) },
-	{ FUSE_SETATTR, "SETATTR", 88, sizeof(struct fuse_attr_out) },
-	{ FUSE_OPEN, "OPEN", 8, 16 },
-	{ FUSE_OPENDIR, "OPENDIR", 8, 16 },
-	{ FUSE_CREATE, "CREATE", 16, 144 },
-	{ FUSE_MKNOD, "MKNOD", 16, 128 },
-	{ FUSE_MKDIR, "MKDIR", 8, 128 },
-	{ FUSE_SYMLINK, "SYMLINK", 0, 128 },
-	{ FUSE_LINK, "LINK", 8, 128 },
-	{ FUSE_READ, "READ", 40, 0 },
-	{ FUSE_WRITE, "WRITE", 40, 8 },
-	{ FUSE_READDIR, "READDIR", 40, 0 },
-	{ FUSE_READDIRPLUS, "READDIRPLUS", 40, 0 },
-	{ FUSE_RELEASE, "RELEASE", 24, 0 },
-	{ FUSE_RELEASEDIR, "RELEASEDIR", 24, 0 },
-	{ FUSE_FLUSH, "FLUSH", 24, 0 },
-	{ FUSE_FSYNC, "FSYNC", 16, 0 },
-	{ FUSE_FSYNCDIR, "FSYNCDIR", 16, 0 },
-	{ FUSE_UNLINK, "UNLINK", 0, 0 },
-	{ FUSE_RMDIR, "RMDIR", 0, 0 },
-	{ FUSE_RENAME, "RENAME", 8, 0 },
-	{ FUSE_RENAME2, "RENAME2", 16, 0 },
-	{ FUSE_READLINK, "READLINK", 0, 0 },
-	{ FUSE_STATFS, "STATFS", 0, 80 },
-	{ FUSE_GETXATTR, "GETXATTR", 8, 0 },
-	{ FUSE_SETXATTR, "SETXATTR", 8, 0 },
-	{ FUSE_LISTXATTR, "LISTXATTR", 8, 0 },
-	{ FUSE_REMOVEXATTR, "REMOVEXATTR", 0, 0 },
-	{ FUSE_GETLK, "GETLK", 48, 24 },
-	{ FUSE_SETLK, "SETLK", 48, 0 },
-	{ FUSE_SETLKW, "SETLKW", 48, 0 },
+    {FUSE_LOOKUP, "LOOKUP", 0, sizeof(struct fuse_entry_out)},
+    {FUSE_GETATTR, "GETATTR", 16, sizeof(struct fuse_attr_out)},
+    {FUSE_SETATTR, "SETATTR", 88, sizeof(struct fuse_attr_out)},
+    {FUSE_OPEN, "OPEN", 8, 16},
+    {FUSE_OPENDIR, "OPENDIR", 8, 16},
+    {FUSE_CREATE, "CREATE", 16, 144},
+    {FUSE_MKNOD, "MKNOD", 16, 128},
+    {FUSE_MKDIR, "MKDIR", 8, 128},
+    {FUSE_SYMLINK, "SYMLINK", 0, 128},
+    {FUSE_LINK, "LINK", 8, 128},
+    {FUSE_READ, "READ", 40, 0},
+    {FUSE_WRITE, "WRITE", 40, 8},
+    {FUSE_READDIR, "READDIR", 40, 0},
+    {FUSE_READDIRPLUS, "READDIRPLUS", 40, 0},
+    {FUSE_RELEASE, "RELEASE", 24, 0},
+    {FUSE_RELEASEDIR, "RELEASEDIR", 24, 0},
+    {FUSE_FLUSH, "FLUSH", 24, 0},
+    {FUSE_FSYNC, "FSYNC", 16, 0},
+    {FUSE_FSYNCDIR, "FSYNCDIR", 16, 0},
+    {FUSE_UNLINK, "UNLINK", 0, 0},
+    {FUSE_RMDIR, "RMDIR", 0, 0},
+    {FUSE_RENAME, "RENAME", 8, 0},
+    {FUSE_RENAME2, "RENAME2", 16, 0},
+    {FUSE_READLINK, "READLINK", 0, 0},
+    {FUSE_STATFS, "STATFS", 0, 80},
+    {FUSE_GETXATTR, "GETXATTR", 8, 0},
+    {FUSE_SETXATTR, "SETXATTR", 8, 0},
+    {FUSE_LISTXATTR, "LISTXATTR", 8, 0},
+    {FUSE_REMOVEXATTR, "REMOVEXATTR", 0, 0},
+    {FUSE_GETLK, "GETLK", 48, 24},
+    {FUSE_SETLK, "SETLK", 48, 0},
+    {FUSE_SETLKW, "SETLKW", 48, 0},
 };
 #define NGW (sizeof(gw_ops) / sizeof(gw_ops[0]))
 
 START_TEST(test_table_gateway_ops)
 {
 	ck_assert_str_eq(fg_opcode_name(gw_ops[_i].opcode), gw_ops[_i].name);
-	ck_assert_uint_eq(fg_wire_in_size(gw_ops[_i].opcode, 38, 0),
-	    gw_ops[_i].in_size);
-	ck_assert_uint_eq(fg_wire_out_min(gw_ops[_i].opcode, 38),
-	    gw_ops[_i].out_min);
+	ck_assert_uint_eq(
+	    fg_wire_in_size(gw_ops[_i].opcode, 38, 0), gw_ops[_i].in_size);
+	ck_assert_uint_eq(
+	    fg_wire_out_min(gw_ops[_i].opcode, 38), gw_ops[_i].out_min);
 	ck_assert(!(fg_wire_op(gw_ops[_i].opcode)->flags & FG_OPF_INTERNAL));
 }
 END_TEST
@@ -88,9 +88,8 @@ START_TEST(test_table_compat_sizes)
 	ck_assert_uint_eq(fg_wire_out_min(FUSE_INIT, 23), 64);
 	/* setxattr_in is 16 bytes only with FUSE_SETXATTR_EXT. */
 	ck_assert_uint_eq(fg_wire_in_size(FUSE_SETXATTR, 38, 0), 8);
-	ck_assert_uint_eq(fg_wire_in_size(FUSE_SETXATTR, 38,
-			      FUSE_SETXATTR_EXT),
-	    16);
+	ck_assert_uint_eq(
+	    fg_wire_in_size(FUSE_SETXATTR, 38, FUSE_SETXATTR_EXT), 16);
 	ck_assert_uint_eq(fg_wire_in_size(FUSE_SETXATTR, 19, 0), 8);
 }
 END_TEST
@@ -118,7 +117,7 @@ static size_t
 mk(unsigned char *buf, uint32_t len_field, int error, uint64_t unique,
     size_t payload)
 {
-	struct fuse_out_header oh = { len_field, error, unique };
+	struct fuse_out_header oh = {len_field, error, unique};
 
 	memcpy(buf, &oh, sizeof(oh));
 	memset(buf + sizeof(oh), 0xab, payload);
@@ -126,27 +125,26 @@ mk(unsigned char *buf, uint32_t len_field, int error, uint64_t unique,
 }
 
 static int
-check(unsigned char *buf, size_t n, size_t cap, struct find_ctx *c,
-    char *why)
+check(unsigned char *buf, size_t n, size_t cap, struct find_ctx *c, char *why)
 {
 	struct fuse_out_header oh;
 	struct fg_expect e;
 
-	return fg_wire_check_reply(buf, n, cap, find_fixed, c, &oh, &e, why,
-	    200);
+	return fg_wire_check_reply(
+	    buf, n, cap, find_fixed, c, &oh, &e, why, 200);
 }
 
 START_TEST(test_check_valid)
 {
 	unsigned char buf[256];
-	struct find_ctx c = { FG_FIND_OK, { FUSE_LOOKUP, 128, 1000 }, 0 };
+	struct find_ctx c = {FG_FIND_OK, {FUSE_LOOKUP, 128, 1000}, 0};
 	struct fuse_out_header oh;
 	struct fg_expect e;
 	char why[200] = "";
 	size_t n = mk(buf, 16 + 128, 0, 4, 128);
 
 	ck_assert_int_eq(fg_wire_check_reply(buf, n, sizeof(buf), find_fixed,
-			     &c, &oh, &e, why, sizeof(why)),
+	                     &c, &oh, &e, why, sizeof(why)),
 	    FG_CHECK_REPLY);
 	ck_assert_uint_eq(oh.unique, 4);
 	ck_assert_uint_eq(e.opcode, FUSE_LOOKUP);
@@ -158,12 +156,11 @@ START_TEST(test_check_valid)
 	/* Notifications (unique 0) are recognised and not looked up. */
 	c.calls = 0;
 	n = mk(buf, 16 + 24, FUSE_NOTIFY_INVAL_INODE, 0, 24);
-	ck_assert_int_eq(check(buf, n, sizeof(buf), &c, why),
-	    FG_CHECK_NOTIFY);
+	ck_assert_int_eq(check(buf, n, sizeof(buf), &c, why), FG_CHECK_NOTIFY);
 	ck_assert_int_eq(c.calls, 0);
 	/* Stale interrupt answers are let through as such. */
 	c.res = FG_FIND_STALE;
-	c.e = (struct fg_expect){ FUSE_INTERRUPT, 0, 0 };
+	c.e = (struct fg_expect){FUSE_INTERRUPT, 0, 0};
 	n = mk(buf, 16, -EAGAIN, 5, 0);
 	ck_assert_int_eq(check(buf, n, sizeof(buf), &c, why), FG_CHECK_STALE);
 }
@@ -176,28 +173,28 @@ static const struct {
 	int error;
 	uint64_t unique;
 	size_t payload;
-	size_t cap;	/* 0: large */
+	size_t cap; /* 0: large */
 	enum fg_find found;
 	const char *why;
 } bad[] = {
-	{ "short", 0, 0, 4, 0, 0, FG_FIND_OK, "short reply" },
-	{ "len too big", 200, 0, 4, 128, 0, FG_FIND_OK, "length field 200" },
-	{ "len too small", 100, 0, 4, 128, 0, FG_FIND_OK, "length field 100" },
-	{ "unknown unique", 0, 0, 6, 128, 0, FG_FIND_UNKNOWN, "unknown unique 6" },
-	{ "error positive", 0, 5, 4, 0, 0, FG_FIND_OK, "out of range" },
-	{ "error too negative", 0, -4096, 4, 0, 0, FG_FIND_OK, "out of range" },
-	{ "error with payload", 0, -2, 4, 8, 0, FG_FIND_OK, "carries 8 bytes" },
-	{ "below minimum", 0, 0, 4, 127, 0, FG_FIND_OK, "127 bytes" },
-	{ "above maximum", 0, 0, 4, 1001, 0, FG_FIND_OK, "1001 bytes" },
-	{ "oversize", 0, 0, 4, 300, 200, FG_FIND_OK, "oversize" },
-	{ "bad notify code", 0, 99, 0, 0, 0, FG_FIND_OK, "notification" },
-	{ "notify code 0", 0, 0, 0, 0, 0, FG_FIND_OK, "notification" },
+    {"short", 0, 0, 4, 0, 0, FG_FIND_OK, "short reply"},
+    {"len too big", 200, 0, 4, 128, 0, FG_FIND_OK, "length field 200"},
+    {"len too small", 100, 0, 4, 128, 0, FG_FIND_OK, "length field 100"},
+    {"unknown unique", 0, 0, 6, 128, 0, FG_FIND_UNKNOWN, "unknown unique 6"},
+    {"error positive", 0, 5, 4, 0, 0, FG_FIND_OK, "out of range"},
+    {"error too negative", 0, -4096, 4, 0, 0, FG_FIND_OK, "out of range"},
+    {"error with payload", 0, -2, 4, 8, 0, FG_FIND_OK, "carries 8 bytes"},
+    {"below minimum", 0, 0, 4, 127, 0, FG_FIND_OK, "127 bytes"},
+    {"above maximum", 0, 0, 4, 1001, 0, FG_FIND_OK, "1001 bytes"},
+    {"oversize", 0, 0, 4, 300, 200, FG_FIND_OK, "oversize"},
+    {"bad notify code", 0, 99, 0, 0, 0, FG_FIND_OK, "notification"},
+    {"notify code 0", 0, 0, 0, 0, 0, FG_FIND_OK, "notification"},
 };
 
 START_TEST(test_check_bad)
 {
 	static unsigned char buf[4096];
-	struct find_ctx c = { bad[_i].found, { FUSE_LOOKUP, 128, 1000 }, 0 };
+	struct find_ctx c = {bad[_i].found, {FUSE_LOOKUP, 128, 1000}, 0};
 	char why[200] = "";
 	size_t n;
 
@@ -206,8 +203,8 @@ START_TEST(test_check_bad)
 	    bad[_i].error, bad[_i].unique, bad[_i].payload);
 	if (strcmp(bad[_i].what, "short") == 0)
 		n = 15;
-	ck_assert_int_eq(check(buf, n, bad[_i].cap ? bad[_i].cap : sizeof(buf),
-			     &c, why),
+	ck_assert_int_eq(
+	    check(buf, n, bad[_i].cap ? bad[_i].cap : sizeof(buf), &c, why),
 	    -EPROTO);
 	ck_assert_msg(strstr(why, bad[_i].why) != NULL, "%s: reason '%s'",
 	    bad[_i].what, why);
@@ -220,16 +217,16 @@ START_TEST(test_check_every_truncation)
 	 * passes, every shorter payload breaks. */
 	static unsigned char buf[512];
 	const size_t min = gw_ops[_i].out_min;
-	struct find_ctx c = { FG_FIND_OK,
-		{ gw_ops[_i].opcode, (uint32_t)min, 400 }, 0 };
+	struct find_ctx c = {
+	    FG_FIND_OK, {gw_ops[_i].opcode, (uint32_t)min, 400}, 0};
 	char why[200];
 
 	ck_assert_int_eq(check(buf, mk(buf, 16 + (uint32_t)min, 0, 8, min),
-			     sizeof(buf), &c, why),
+	                     sizeof(buf), &c, why),
 	    FG_CHECK_REPLY);
 	for (size_t p = 0; p < min; p++)
 		ck_assert_int_eq(check(buf, mk(buf, 16 + (uint32_t)p, 0, 8, p),
-				     sizeof(buf), &c, why),
+		                     sizeof(buf), &c, why),
 		    -EPROTO);
 	for (size_t n = 0; n < 16; n++)
 		ck_assert_int_eq(check(buf, n, sizeof(buf), &c, why), -EPROTO);
@@ -240,7 +237,7 @@ START_TEST(test_parse_fixed)
 {
 	unsigned char p[200];
 	struct fuse_entry_out eo;
-	struct fuse_open_out oo = { .fh = 77, .open_flags = 3 };
+	struct fuse_open_out oo = {.fh = 77, .open_flags = 3};
 	struct fg_reply rep;
 
 	memset(&eo, 0, sizeof(eo));
@@ -274,8 +271,8 @@ test_fg_wire_tcase(void)
 	tcase_add_test(tc, test_table_unknown_and_internal);
 	tcase_add_test(tc, test_table_compat_sizes);
 	tcase_add_test(tc, test_check_valid);
-	tcase_add_loop_test(tc, test_check_bad, 0,
-	    (int)(sizeof(bad) / sizeof(bad[0])));
+	tcase_add_loop_test(
+	    tc, test_check_bad, 0, (int)(sizeof(bad) / sizeof(bad[0])));
 	tcase_add_loop_test(tc, test_check_every_truncation, 0, (int)NGW);
 	tcase_add_test(tc, test_parse_fixed);
 	return tc;
@@ -288,8 +285,10 @@ static void
 put_dirent(unsigned char *buf, size_t *off, bool plus, uint64_t nodeid,
     uint64_t ino, const char *name, bool pad)
 {
-	struct fuse_dirent de = { .ino = ino, .off = *off + 1,
-		.namelen = (uint32_t)strlen(name), .type = DT_REG };
+	struct fuse_dirent de = {.ino = ino,
+	    .off = *off + 1,
+	    .namelen = (uint32_t)strlen(name),
+	    .type = DT_REG};
 	size_t start = *off;
 
 	if (plus) {
@@ -349,8 +348,12 @@ START_TEST(test_dirent_plus_counted)
 		const char *name;
 		bool counted;
 	} ents[] = {
-		{ 5, ".", false }, { 1, "..", false }, { 0, "nolookup", false },
-		{ 1, "root", false }, { 9, "file", true }, { 9, ".hidden", true },
+	    {5, ".", false},
+	    {1, "..", false},
+	    {0, "nolookup", false},
+	    {1, "root", false},
+	    {9, "file", true},
+	    {9, ".hidden", true},
 	};
 
 	for (size_t i = 0; i < sizeof(ents) / sizeof(ents[0]); i++)
