@@ -398,28 +398,58 @@ out:
 
 /* ------------------------------------------------------ reap and stop */
 
+/* A wait status from waitid's siginfo, as waitpid would give it. */
+static int
+status_of(const siginfo_t *si)
+{
+	switch (si->si_code) {
+	case CLD_EXITED:
+		return (si->si_status & 0xff) << 8;
+	case CLD_DUMPED:
+		return (si->si_status & 0x7f) | 0x80;
+	default:
+		return si->si_status & 0x7f;
+	}
+}
+
+/* Reap through the pidfd when there is one: the gateway's seccomp filter
+ * allows waitid(P_PIDFD) and nothing that names a pid. */
+static int
+reap(struct fg_child *child, bool block)
+{
+	siginfo_t si;
+	int rc;
+
+	memset(&si, 0, sizeof(si));
+	do
+		rc = child->pidfd >= 0 ?
+		    waitid(P_PIDFD, (id_t)child->pidfd, &si,
+			WEXITED | (block ? 0 : WNOHANG)) :
+		    waitid(P_PID, (id_t)child->pid, &si,
+			WEXITED | (block ? 0 : WNOHANG));
+	while (rc < 0 && errno == EINTR);
+	if (rc < 0)
+		return -errno;
+	if (si.si_pid == 0)
+		return 0;
+	child->reaped = true;
+	child->status = status_of(&si);
+	return 1;
+}
+
 int
 fg_child_reap(struct fg_child *child, int *status)
 {
-	pid_t r;
-	int st;
+	int rc;
 
-	if (child->reaped) {
-		*status = child->status;
-		return 1;
+	if (!child->reaped) {
+		if (child->pid <= 0)
+			return -ECHILD;
+		rc = reap(child, false);
+		if (rc <= 0)
+			return rc;
 	}
-	if (child->pid <= 0)
-		return -ECHILD;
-	do
-		r = waitpid(child->pid, &st, WNOHANG);
-	while (r < 0 && errno == EINTR);
-	if (r < 0)
-		return -errno;
-	if (r == 0)
-		return 0;
-	child->reaped = true;
-	child->status = st;
-	*status = st;
+	*status = child->status;
 	return 1;
 }
 
@@ -451,11 +481,14 @@ wait_exited(const struct fg_child *child, int ms)
 	}
 }
 
+/* Through the pidfd only when there is one (kill(2) is not allowed in
+ * the gateway's sandbox); a child that already exited needs no signal. */
 static void
 send_signal(const struct fg_child *child, int sig)
 {
-	if (child->pidfd < 0 ||
-	    pidfd_send_signal(child->pidfd, sig, NULL, 0) != 0)
+	if (child->pidfd >= 0)
+		(void)pidfd_send_signal(child->pidfd, sig, NULL, 0);
+	else
 		kill(child->pid, sig);
 }
 
@@ -470,13 +503,16 @@ fg_child_stop(struct fg_child *child, int grace_ms)
 			if (!wait_exited(child, grace_ms))
 				send_signal(child, SIGKILL);
 		}
-		/* The leader is gone or going; nothing of its session may
-		 * outlive it (its pgid is still reserved: not reaped yet). */
-		kill(-child->pid, SIGKILL);
-		while (waitpid(child->pid, &st, 0) < 0 && errno == EINTR)
-			;
-		child->reaped = true;
-		child->status = st;
+		/* Without a pidfd (and so without the sandbox), nothing of
+		 * its session may outlive it: its pgid is still reserved,
+		 * it is not reaped yet. With one, its children get their
+		 * FUSE fd or pipes closed and go. */
+		if (child->pidfd < 0)
+			kill(-child->pid, SIGKILL);
+		if (reap(child, true) < 0) {
+			child->reaped = true;
+			child->status = st;
+		}
 	}
 	close_fd(&child->pidfd);
 	close_fd(&child->stderr_fd);

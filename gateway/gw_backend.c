@@ -246,6 +246,7 @@ gw_backend_start(struct gw_server *srv)
 	srv->have_child = true;
 	if (gw_backend_attach(srv, srv->child.fuse_fd, srv->child.sockbuf) < 0)
 		fatal("out of memory");
+	srv->child.fuse_fd = -1;	/* the session owns it now */
 	srv->err_ev = event_new(srv->base, srv->child.stderr_fd,
 	    EV_READ | EV_PERSIST, stderr_cb, srv);
 	/* Start-up messages of the child (usage errors) reach the log even
