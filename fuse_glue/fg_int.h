@@ -1,8 +1,12 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * Internal interface of the fuse_glue session library (fg_wire.c,
- * fg_session.c, fg_ledger.c, fg_ops.c, fg_spawn.c). Never included from
- * outside fuse_glue/, and not used by the passthrough backend.
+ * Internal interface of the fuse_glue session library: fg_wire.c (opcode
+ * table, reply checker, dirent cursor), fg_buf.c (receive buffers),
+ * fg_session.c (table, send queue, receive, interrupts, breaking,
+ * shutdown), fg_submit.c (building requests), fg_init.c (FUSE_INIT),
+ * fg_ledger.c (lookups, FORGET, undo), fg_ops.c (builders) and fg_spawn.c
+ * (the child). Never included from outside fuse_glue/, and not used by the
+ * passthrough backend.
  *
  * It holds the opcode table interface, the one reply-header checker, the
  * session and request structs, and the limits the session enforces. It

@@ -274,12 +274,17 @@ static ssize_t
 chan_read(int fd, void *buf, size_t len, void *userdata)
 {
 	ssize_t n;
+	int old;
 
 	(void)userdata;
 	n = read(fd, buf, len);
 	if (n > 0 || (n == -1 && (errno == EINTR || errno == EAGAIN)))
 		return n;
+	/* libfuse allows cancelling its workers while they read; not while
+	 * this one holds the region lock. */
+	pthread_setcancelstate(PTHREAD_CANCEL_DISABLE, &old);
 	fg_pt_block_shutdown();
+	pthread_setcancelstate(old, NULL);
 	errno = ENODEV;
 	return -1;
 }
@@ -337,15 +342,18 @@ pt_sandbox_enter(const struct pt_opts *o, int root_fd)
 			.sanitizer_build = true,
 #endif
 		};
-		char err[256];
+		char err[256], summary[256];
 		int r;
 
 		err[0] = '\0';
-		r = sb_enter_backend(&cfg, NULL, 0, err, sizeof(err));
+		r = sb_enter_backend(
+		    &cfg, summary, sizeof(summary), err, sizeof(err));
 		if (r != 0) {
 			fprintf(stderr, PROG ": sandbox: %s\n", err);
 			return r;
 		}
+		/* The gateway logs it with our name and pid. */
+		fprintf(stderr, "%s\n", summary);
 	}
 #else
 	(void)o;

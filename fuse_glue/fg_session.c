@@ -1,15 +1,16 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * The FUSE session, kernel side: FUSE_INIT, the table of requests in
- * flight keyed by `unique`, sending (one sendmsg per message, or a copy in
- * the output queue when the socket is full), receiving into pooled
- * refcounted buffers, FUSE_INTERRUPT with its EAGAIN/ENOSYS rules, breaking
- * the session when the backend misbehaves, and shutdown.
+ * The FUSE session, kernel side: the table of requests in flight keyed by
+ * `unique`, sending (one sendmsg per message, or a copy in the output
+ * queue when the socket is full), receiving into pooled refcounted
+ * buffers, dispatching checked replies (counting lookups, undoing what
+ * detached requests built), FUSE_INTERRUPT with its EAGAIN/ENOSYS rules,
+ * breaking the session when the backend misbehaves, and shutdown.
  *
- * It never blocks except in fg_session_init and fg_session_free (both
- * bounded), never logs (hooks report), and never trusts a reply before
- * fg_wire_check_reply accepted it. The lookup ledger, FORGET batching and
- * the undo of detached requests live in fg_ledger.c.
+ * It never blocks except in fg_session_free (bounded), never logs (hooks
+ * report), and never trusts a reply before fg_wire_check_reply accepted
+ * it. Building requests is fg_submit.c's, INIT fg_init.c's, the lookup
+ * ledger and FORGET batching fg_ledger.c's.
  */
 #include "fg_int.h"
 

@@ -14,7 +14,8 @@
 
 #include <stddef.h>
 
-/* clang-format off: one row per field reads best as written */
+/* one row per field reads best as written */
+/* clang-format off */
 
 #define ALL P9_V_ALL
 #define U_L P9_V_U_L

@@ -146,12 +146,21 @@ struct sb_backend_cfg {
 	int log_fd;           /* trap messages; -1 none (usually 2) */
 	bool core_dumps;      /* as for the gateway */
 	bool sanitizer_build; /* as for the gateway */
+	/* Namespaces, real root only: AUTO (0, the default) makes root the
+	 * "/" of new mount and network namespaces if a probe child manages,
+	 * NAMESPACE requires it, NONE never does it. */
+	enum sb_ns_mode ns;
 };
 
 /*
  * Put the calling process (the passthrough backend, after libfuse's setup
  * and before its session loop starts threads) into the backend sandbox
- * (SANDBOX.md §7.3): capabilities trimmed (none when not root; root keeps
+ * (SANDBOX.md §7.3): as real root, new mount and network namespaces whose
+ * "/" is the export (per cfg->ns, probed in a child first; cfg->root_fd,
+ * when given, then refers to the same directory in the new mount, and
+ * no path outside the export resolves any more; descriptors opened
+ * before, such as a /proc/self/fd one, keep working), capabilities
+ * trimmed (none when not root; root keeps
  * CHOWN, DAC_OVERRIDE, FOWNER, FSETID, SETGID, SETUID, SETFCAP and, with
  * allow_devices, MKNOD), dumpable, rlimits (NOFILE, MEMLOCK/MSGQUEUE 0,
  * CORE; NPROC untouched because threads count against it), no_new_privs,
@@ -159,9 +168,11 @@ struct sb_backend_cfg {
  * backend seccomp allow-list: file calls, threads (clone with pthread
  * flags only, clone3 answers ENOSYS), no exec, no sockets, no fork.
  *
- * No fd is closed and no namespace is made here (the caller's libfuse
- * session owns its fds; a mount namespace for a root backend is not
- * implemented). Return value, summary and err as for sb_enter_gateway.
+ * Call it with one thread (the namespace probe forks). No fd is closed
+ * here (the caller's libfuse session owns its fds). Return value,
+ * summary and err as for sb_enter_gateway; the summary has "ns=mnt+net",
+ * or "ns=none(REASON)" when the namespace step was skipped or its probe
+ * failed.
  */
 int sb_enter_backend(const struct sb_backend_cfg *cfg, char *summary,
     size_t summary_len, char *err, size_t err_len);

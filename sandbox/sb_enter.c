@@ -259,11 +259,12 @@ sb_enter_backend(const struct sb_backend_cfg *cfg, char *summary,
 	struct limits_out lim = {false};
 	struct rlimit rl;
 	unsigned have = 0, ninsns = 0;
-	char llw[48], scw[48];
+	char llw[48], scw[48], nsw[96];
 	int rc, ll, root_fd;
 	uint64_t keep;
 
 	if (cfg == NULL || (unsigned)cfg->seccomp > SB_SECCOMP_OFF ||
+	    (unsigned)cfg->ns > SB_NS_NONE ||
 	    (cfg->root == NULL && cfg->root_fd < 0))
 		return sb_fail(err, err_len, EINVAL, "sandbox: bad config");
 
@@ -277,6 +278,12 @@ sb_enter_backend(const struct sb_backend_cfg *cfg, char *summary,
 			return sb_fail(err, err_len, errno, "open %s: %s",
 			    cfg->root, strerror(errno));
 	}
+
+	/* Before the capabilities go: it needs CAP_SYS_ADMIN. */
+	rc = sb_ns_enter_backend(
+	    cfg->ns, cfg->root, root_fd, nsw, sizeof(nsw), err, err_len);
+	if (rc != 0)
+		goto out;
 
 	keep = root ? backend_caps(cfg->allow_devices) : 0;
 	rc = sb_caps_drop(keep, false, 0, 0, &bnd, err, err_len);
@@ -323,10 +330,10 @@ sb_enter_backend(const struct sb_backend_cfg *cfg, char *summary,
 	seccomp_word(cfg->seccomp, ninsns, scw, sizeof(scw));
 	if (summary_len > 0)
 		snprintf(summary, summary_len,
-		    "sandbox: backend seccomp=%s landlock=%s%s root=%s "
+		    "sandbox: backend seccomp=%s landlock=%s%s ns=%s root=%s "
 		    "uid=%u caps=%s nnp=1%s%s%s",
 		    scw, landlock_word(ll, llw, sizeof(llw)),
-		    cfg->read_only ? "(ro)" : "",
+		    cfg->read_only ? "(ro)" : "", nsw,
 		    cfg->root != NULL ? cfg->root : "(fd)", (unsigned)uid,
 		    keep == 0 ? "0" : "fs-admin",
 		    lim.partial ? " rlimits=partial" : "", san,

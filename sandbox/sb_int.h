@@ -123,6 +123,21 @@ bool sb_fd_is_regular(int fd);
 int sb_ns_enter(enum sb_ns_mode mode, const char **desc, bool *need_id_switch,
     char *err, size_t err_len);
 
+/*
+ * The backend's namespaces: unless mode is SB_NS_NONE, and only with real
+ * root (uid and euid 0), make the directory of root_fd (found again by
+ * path, NULL: by its /proc/self/fd link, and checked) the "/" of new
+ * mount and network namespaces (bind mount of itself, pivot_root, old
+ * root detached; mount-move and chroot on an initramfs), first in a probe
+ * child. root_fd is then replaced (dup3) by a descriptor of the same
+ * directory in the new mount. AUTO falls back to none when not root or
+ * when the probe failed, NAMESPACE returns an error. desc gets the
+ * summary word: "mnt+net", "none", "none(not root)" or "none(REASON)".
+ * Returns 0 or a negative errno with a reason in err.
+ */
+int sb_ns_enter_backend(enum sb_ns_mode mode, const char *path, int root_fd,
+    char *desc, size_t desc_len, char *err, size_t err_len);
+
 /* ---------------------------------------------------------- sanitizers */
 
 /*

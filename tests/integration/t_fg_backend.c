@@ -51,6 +51,14 @@ t_backend_setup(struct t_backend *tb, int argc, char **argv)
 	if (argc < 2)
 		t_fail("usage: %s testfs|passthrough EXE | sshfs | rclone",
 		    argv[0]);
+	/* Prerequisites first: a skip leaves nothing behind. */
+	if (strcmp(argv[1], "sshfs") == 0) {
+		t_need_prog("sshfs");
+		if (find_sftp_server() == NULL)
+			t_skip("no sftp-server found (openssh-sftp-server)");
+	} else if (strcmp(argv[1], "rclone") == 0) {
+		t_need_prog("rclone");
+	}
 	t_mkdtemp(tb->tmp, sizeof(tb->tmp), "fg");
 	snprintf(tb->dir, sizeof(tb->dir), "%s/export", tb->tmp);
 	if (mkdir(tb->dir, 0755) != 0)

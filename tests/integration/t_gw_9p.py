@@ -9,6 +9,7 @@ tests send, decodes only what they look at, and is not a 9P library.
 """
 
 import os
+import select
 import signal
 import socket
 import struct
@@ -128,7 +129,9 @@ class Gateway:
     def __init__(self, exe, args, backend, workdir=None, env=None,
                  pass_fds=(), stdin=None, stdout=None, wait=True):
         self.workdir = workdir or tempfile.mkdtemp(prefix="t_gw.")
-        self.logpath = os.path.join(self.workdir, "ninegate.log")
+        fd, self.logpath = tempfile.mkstemp(prefix="ninegate.", suffix=".log",
+                                            dir=self.workdir)
+        os.close(fd)
         self.argv = [exe] + list(args) + list(backend)
         self.logf = open(self.logpath, "ab")
         self.proc = subprocess.Popen(
@@ -259,6 +262,36 @@ class Reader:
     def qid(self):
         t, v, p = struct.unpack("<BIQ", self.take(13))
         return (t, v, p)
+
+
+class PipeSock:
+    """The socket calls Conn uses, over a read fd and a write fd (the
+    stdio transport)."""
+
+    def __init__(self, rfd, wfd):
+        self.rfd, self.wfd = rfd, wfd
+        self.timeout = 20.0
+
+    def settimeout(self, t):
+        self.timeout = t
+
+    def sendall(self, data):
+        view = memoryview(data)
+        while view:
+            view = view[os.write(self.wfd, view):]
+
+    def recv(self, n):
+        r, _, _ = select.select([self.rfd], [], [], self.timeout)
+        if not r:
+            raise socket.timeout("no reply in %.1f s" % self.timeout)
+        return os.read(self.rfd, n)
+
+    def close(self):
+        for fd in (self.rfd, self.wfd):
+            try:
+                os.close(fd)
+            except OSError:
+                pass
 
 
 class Conn:

@@ -72,8 +72,10 @@ t_bail(struct t_gw *g, const char *fmt, ...)
 	va_end(ap);
 	putchar('\n');
 	fflush(stdout);
-	if (g)
+	if (g) {
+		t_gw_dump(g);
 		(void)t_gw_stop(g, 10000, NULL);
+	}
 	exit(1);
 }
 
@@ -119,6 +121,23 @@ print_file(const char *path, const char *prefix)
 		    strchr(line, '\n') ? "" : "\n");
 	fclose(f);
 	fflush(stdout);
+}
+
+void
+t_gw_dump(const struct t_gw *g)
+{
+	int n = t_gw_log_lines(g);
+	char line[1024];
+	FILE *f = fopen(g->log, "re");
+
+	printf("# testfs log (%d lines), the last 30:\n", n);
+	for (int i = 0; f && fgets(line, sizeof(line), f); i++)
+		if (i >= n - 30)
+			printf("#   %s%s", line, strchr(line, '\n') ? "" : "\n");
+	if (f)
+		fclose(f);
+	printf("# ninegate's stderr:\n");
+	print_file(g->errlog, "#   ");
 }
 
 static void
@@ -221,7 +240,7 @@ t_gw_start(struct t_gw *g, const char *ninegate, const char *testfs,
 
 	memset(g, 0, sizeof(*g));
 	g->pid = -1;
-	snprintf(g->dir, sizeof(g->dir), "/tmp/t_gw.XXXXXX");
+	snprintf(g->dir, sizeof(g->dir), "/tmp/t_gwflush.XXXXXX");
 	if (!mkdtemp(g->dir)) {
 		printf("# mkdtemp: %s\n", strerror(errno));
 		return -errno;

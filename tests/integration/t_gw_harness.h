@@ -90,6 +90,9 @@ int t_gw_start(struct t_gw *g, const char *ninegate, const char *testfs,
  */
 int t_gw_stop(struct t_gw *g, int timeout_ms, struct t_report *rep);
 
+/* Print the end of testfs's log and ninegate's stderr (diagnostics). */
+void t_gw_dump(const struct t_gw *g);
+
 /* testfs's pid (ninegate's child), or -1. */
 pid_t t_gw_backend_pid(const struct t_gw *g);
 

@@ -111,3 +111,26 @@ pid_dead() {
 	done
 	return 1
 }
+
+# gw_run_fail NAME ARGS...: run ninegate ARGS in the foreground, as a
+# start-up that must fail; GW_RC and GW_LOG are set. One that serves
+# instead is stopped after 10 s (GW_RC 124).
+gw_run_fail() {
+	local name=$1
+	shift
+	GW_LOG=$T_WORK/$name.log
+	timeout 10 "$ninegate_bin" "$@" 2>"$GW_LOG" </dev/null >/dev/null
+	GW_RC=$?
+}
+
+# check_fails WHAT PATTERN: the last gw_run_fail ended with 0 < exit < 124
+# and its log has a line matching the grep -E PATTERN.
+check_fails() {
+	check_that "$1: exit != 0" '[ "$GW_RC" -gt 0 ] && [ "$GW_RC" -lt 124 ]'
+	if grep -Eq -- "$2" "$GW_LOG"; then
+		ok "$1: says '$2'"
+	else
+		not_ok "$1: says '$2'"
+		sed 's/^/#   /' "$GW_LOG"
+	fi
+}

@@ -209,39 +209,59 @@ channel_gone(void)
  * reach it. EOF becomes ENODEV, libfuse's clean "unmounted" exit. The
  * -1/errno convention is libfuse's.
  */
+/* Handle what one read() gave. Returns what chan_read returns, or sets
+ * *again when the message was answered here. */
 static ssize_t
-chan_read(int fd, void *buf, size_t len, void *userdata)
+chan_take(int fd, void *buf, ssize_t n, bool *again)
 {
 	struct fuse_in_header in;
 	struct fuse_out_header out;
+
+	*again = false;
+	if (n == -1 && (errno == EINTR || errno == EAGAIN))
+		return n;
+	if (n <= 0) {
+		channel_gone();
+		errno = ENODEV;
+		return -1;
+	}
+	if ((size_t)n < sizeof(in))
+		return n;
+	t_control_check();
+	memcpy(&in, buf, sizeof(in));
+	note_request(buf, (size_t)n, &in);
+	if (in.opcode != FUSE_INTERRUPT || t_int_mode() != T_INT_ENOSYS)
+		return n;
+	out.len = sizeof(out);
+	out.error = -ENOSYS;
+	out.unique = in.unique;
+	if (write(fd, &out, sizeof(out)) == -1 && errno == EPIPE) {
+		channel_gone();
+		errno = ENODEV;
+		return -1;
+	}
+	*again = true;
+	return 0;
+}
+
+static ssize_t
+chan_read(int fd, void *buf, size_t len, void *userdata)
+{
+	bool again;
 	ssize_t n;
+	int old;
 
 	(void)userdata;
-	for (;;) {
+	do {
+		/* libfuse lets its workers be cancelled only while they wait
+		 * here; once a message is in, it must be handled whole (locks
+		 * are taken below), so no cancellation until we return. */
 		n = read(fd, buf, len);
-		if (n == -1 && (errno == EINTR || errno == EAGAIN))
-			return n;
-		if (n <= 0) {
-			channel_gone();
-			errno = ENODEV;
-			return -1;
-		}
-		if ((size_t)n < sizeof(in))
-			return n;
-		t_control_check();
-		memcpy(&in, buf, sizeof(in));
-		note_request(buf, (size_t)n, &in);
-		if (in.opcode != FUSE_INTERRUPT || t_int_mode() != T_INT_ENOSYS)
-			return n;
-		out.len = sizeof(out);
-		out.error = -ENOSYS;
-		out.unique = in.unique;
-		if (write(fd, &out, sizeof(out)) == -1 && errno == EPIPE) {
-			channel_gone();
-			errno = ENODEV;
-			return -1;
-		}
-	}
+		pthread_setcancelstate(PTHREAD_CANCEL_DISABLE, &old);
+		n = chan_take(fd, buf, n, &again);
+		pthread_setcancelstate(old, NULL);
+	} while (again);
+	return n;
 }
 
 /* Take the pending bad mode of unique, if any. */

@@ -10,7 +10,8 @@
  */
 #include "p9_vectors.h"
 
-/* clang-format off: one line per field, bytes 12 to a line */
+/* one line per field, bytes 12 to a line */
+/* clang-format off */
 const struct t_vector t_vectors_2000u[] = {
 	{
 		.name = "Tversion 9P2000.u",

@@ -131,11 +131,15 @@ c_unlink_open() {
 	exec 3<&-
 	eq "$got" "$(seq 1 2000 | md5sum | cut -d' ' -f1)" "md5 after unlink"
 }
+nlink() { # nlink FILE WANT: 9P2000.u stat has no link count (the client shows 1)
+	[ "$D" != 9p2000.L ] && return 0
+	eq "$(stat -c %h "$1")" "$2" "nlink of $1"
+}
 c_hardlink() {
-	echo one >"$W/h1" && ln "$W/h1" "$W/h2" && eq "$(stat -c %h "$W/h1")" 2 nlink &&
+	echo one >"$W/h1" && ln "$W/h1" "$W/h2" && nlink "$W/h1" 2 &&
 		echo two >>"$W/h2" && eq "$(cat "$W/h1" | tr '\n' '|')" "one|two|" &&
 		rm "$W/h1" && eq "$(cat "$W/h2" | tr '\n' '|')" "one|two|" &&
-		eq "$(stat -c %h "$W/h2")" 1 "nlink after unlink"
+		nlink "$W/h2" 1
 }
 c_symlink() {
 	echo target >"$W/tgt" && ln -s tgt "$W/sl" && eq "$(readlink "$W/sl")" tgt readlink &&
@@ -236,6 +240,11 @@ run_set() {
 	D=$(echo ",$set," | sed -n 's/.*,version=\([^,]*\),.*/\1/p')
 	[ "$D" = 9p2000.l ] && D=9p2000.L
 	[ -n "$D" ] || D=9p2000.L
+	# 9P2000 has no numeric uid: the client attaches as uname (default
+	# "nobody") and the server acts as that user; these tests act as root
+	if [ "$D" = 9p2000 ] && ! echo ",$set," | grep -q ',uname='; then
+		set="$set,uname=root"
+	fi
 	T=t$idx
 	W=/mnt/$T
 	mid=${VMTEST_MID_MIB:-4}
@@ -248,6 +257,11 @@ run_set() {
 	fi
 	echo "# $(grep ' /mnt 9p ' /proc/mounts)"
 	t "mkdir of the set's directory" mkdir "$W"
+	if [ ! -d "$W" ]; then
+		echo "# no directory to work in: the rest of this set is not run"
+		umount /mnt
+		return
+	fi
 	t "read a file the host made" c_hello
 	t "readdir: names with space and UTF-8" c_names
 	t "create + write + read" c_create
@@ -266,7 +280,7 @@ run_set() {
 		skip "symlinks" "9P2000 has no symlinks"
 		skip "mkfifo" "9P2000 has no special files"
 	else
-		t "hard links" c_hardlink
+		t "hard links$([ "$D" = 9p2000.u ] && echo ' (no link count in 9P2000.u)')" c_hardlink
 		t "symlinks (readlink, dangling)" c_symlink
 		t "mkfifo" c_mkfifo
 	fi

@@ -19,7 +19,8 @@
 # (apt-get download works as any user once the package lists exist).
 #
 # usage: prepare.sh [-q] [CACHE_DIR]
-#   CACHE_DIR defaults to $NINEGATE_VM_CACHE, else ~/.cache/ninegate-vm
+#   CACHE_DIR defaults to $NINEGATE_VM_CACHE, else $NINEGATE_VM_DEFAULT_CACHE
+#   (the meson tests set it to their build directory), else ~/.cache/ninegate-vm
 #   NINEGATE_VM_KERNEL_PKG=linux-image-6.1.0-57-amd64 pins the kernel package
 set -euo pipefail
 

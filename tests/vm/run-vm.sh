@@ -31,16 +31,25 @@
 #   --timeout SEC      whole-VM time limit (default 900)
 #   --log FILE         console log (default: a temporary file, kept and named
 #                      on failure)
-#   --cache DIR        prepare.sh's cache (default $NINEGATE_VM_CACHE, else
+#   --cache DIR        prepare.sh's cache (default as in prepare.sh: $NINEGATE_VM_CACHE,
 #                      ~/.cache/ninegate-vm); prepared on first use
 #   --mem MIB          guest memory (default 512)
+#   --fwd chardev|cmd  how qemu forwards 10.0.2.100:564 (default chardev):
+#                      chardev: one host connection, opened when qemu
+#                      starts, TCP_NODELAY; every guest connection in turn
+#                      uses it, so a remount is a new Tversion on the same
+#                      server connection. cmd: qemu runs `vmtool
+#                      relay-stdio` per guest connection, so each mount is a
+#                      new server connection, but qemu then holds back the
+#                      rest of each large guest write for ~45 ms (Twrite of
+#                      64 KiB: ~1.4 MB/s); for the connection-per-mount case
 #   -q                 print only the test lines (ok/not ok/#/VMTEST)
 set -euo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
 port= virtfs= aname= script=$here/guest-tests.sh timeout=900 log= mem=512
 cache=${NINEGATE_VM_CACHE:-${NINEGATE_VM_DEFAULT_CACHE:-${HOME:-/tmp}/.cache/ninegate-vm}}
-sets=() files=() envs=() quiet=0
+sets=() files=() envs=() quiet=0 fwd=chardev
 while [ $# -gt 0 ]; do
 	case "$1" in
 	--port) port=$2; shift 2 ;;
@@ -54,6 +63,7 @@ while [ $# -gt 0 ]; do
 	--log) log=$2; shift 2 ;;
 	--cache) cache=$2; shift 2 ;;
 	--mem) mem=$2; shift 2 ;;
+	--fwd) fwd=$2; shift 2 ;;
 	-q) quiet=1; shift ;;
 	*) echo "run-vm: unknown argument $1" >&2; exit 2 ;;
 	esac
@@ -118,17 +128,24 @@ q() { printf "'%s'" "$(printf '%s' "$1" | sed "s/'/'\\\\''/g")"; }
 cat "$cache/base.cpio.gz" "$work/run.cpio.gz" >"$work/initrd.gz"
 
 # ---- qemu ----
-# guestfwd to a command: qemu runs `vmtool relay-stdio` for each connection
-# the guest opens, on a socketpair, and the relay connects to the server with
-# TCP_NODELAY (qemu's own chardev socket would sit on Nagle: ~45 ms per
-# 64 KiB write). Each guest connection is its own server connection, as with
-# a real network: umount closes it, a new mount opens a new one.
+# restrict=on: the guest reaches nothing but the one forwarded address.
+# chardev: qemu writes each guest segment straight to a host socket with
+# TCP_NODELAY (without nodelay=on it stalls on Nagle, ~45 ms per 64 KiB).
+# cmd: a relay per guest connection (see --fwd above).
 netdev=user,id=n0,restrict=on
+chardev=()
 if [ -n "$port" ]; then
-	relay=$(printf '%s' "$cache/vmtool" | sed 's/,/,,/g')
-	netdev="$netdev,guestfwd=tcp:10.0.2.100:564-cmd:$relay relay-stdio 127.0.0.1 $port"
+	case "$fwd" in
+	chardev)
+		chardev=(-chardev "socket,id=fwd,host=127.0.0.1,port=$port,nodelay=on")
+		netdev="$netdev,guestfwd=tcp:10.0.2.100:564-chardev:fwd" ;;
+	cmd)
+		relay=$(printf '%s' "$cache/vmtool" | sed 's/,/,,/g')
+		netdev="$netdev,guestfwd=tcp:10.0.2.100:564-cmd:$relay relay-stdio 127.0.0.1 $port" ;;
+	*) fail "--fwd chardev|cmd" ;;
+	esac
 fi
-args=(-accel "${NINEGATE_VM_ACCEL:-tcg}" -m "$mem" -smp 1 -nographic -no-reboot
+args=("${chardev[@]}" -accel "${NINEGATE_VM_ACCEL:-tcg}" -m "$mem" -smp 1 -nographic -no-reboot
 	-kernel "$cache/vmlinuz" -initrd "$work/initrd.gz"
 	-append "console=ttyS0 quiet loglevel=4 panic=-1 mitigations=off rdinit=/init"
 	-netdev "$netdev" -device virtio-net-pci,netdev=n0,romfile=)
@@ -138,8 +155,10 @@ fi
 
 t0=$(date +%s.%N)
 set +e
-# stdin from /dev/null: -nographic would otherwise read the terminal
-timeout -k 10 "$timeout" "$qemu" "${args[@]}" </dev/null 2>&1 |
+# stdin from /dev/null: -nographic would otherwise read the terminal;
+# --foreground keeps qemu in this process group, so a test runner that
+# kills the group ends qemu too
+timeout --foreground -k 10 "$timeout" "$qemu" "${args[@]}" </dev/null 2>&1 |
 	sed -u 's/\r//g' | tee "$log" | {
 	if [ $quiet = 1 ]; then
 		grep --line-buffered -E '^(ok |not ok |#|VMTEST|run-vm)'

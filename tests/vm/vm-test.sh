@@ -16,11 +16,11 @@
 # usage: vm-test.sh --server ninegate|diod|virtfs [--ninegate EXE]
 #                   --set OPTS [--set OPTS...] [--big MIB] [--many N]
 #                   [--mid MIB] [--timeout SEC] [--cache DIR] [--logdir DIR]
-#                   [--name NAME] [-q]
+#                   [--name NAME] [--fwd chardev|cmd] [-q]
 set -euo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
-server= ninegate= big=0 many=0 mid=4 timeout=900 logdir= name=vm quiet=
+fwd=chardev server= ninegate= big=0 many=0 mid=4 timeout=900 logdir= name=vm quiet=
 cache=${NINEGATE_VM_CACHE:-${NINEGATE_VM_DEFAULT_CACHE:-${HOME:-/tmp}/.cache/ninegate-vm}}
 sets=()
 while [ $# -gt 0 ]; do
@@ -35,6 +35,7 @@ while [ $# -gt 0 ]; do
 	--cache) cache=$2; shift 2 ;;
 	--logdir) logdir=$2; shift 2 ;;
 	--name) name=$2; shift 2 ;;
+	--fwd) fwd=$2; shift 2 ;;
 	-q) quiet=-q; shift ;;
 	*) echo "vm-test: unknown argument $1" >&2; exit 2 ;;
 	esac
@@ -128,7 +129,7 @@ root=0
 echo "# $name: server $server${port:+ on 127.0.0.1:$port}, export $exp"
 
 status=0
-bash "$here/run-vm.sh" $quiet --cache "$cache" --timeout "$timeout" \
+bash "$here/run-vm.sh" $quiet --cache "$cache" --timeout "$timeout" --fwd "$fwd" \
 	--log "$console" "${runargs[@]}" "${sets[@]}" \
 	--env VMTEST_SERVER="$server" --env VMTEST_SERVER_ROOT=$root \
 	--env VMTEST_BIG_MIB="$big" --env VMTEST_MANY="$many" \
