@@ -246,8 +246,10 @@ fg_pt_op_readlink(fuse_req_t req, fuse_ino_t ino)
 		return;
 	}
 	len = readlinkat(n->fd, "", buf, sizeof(buf));
+	/* On an O_PATH fd of a non-symlink the kernel says ENOENT;
+	 * readlink(2) on such a file says EINVAL. */
 	if (len == -1)
-		len = -errno;
+		len = errno == ENOENT && !S_ISLNK(n->type) ? -EINVAL : -errno;
 	fg_pt_node_put(n);
 	if (len < 0)
 		fuse_reply_err(req, (int)-len);

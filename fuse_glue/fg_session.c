@@ -257,9 +257,12 @@ queue_drain(struct fg_session *s)
 		struct fg_qmsg *q = s->qhead;
 		ssize_t n;
 
+		struct iovec v = { q->bytes, q->len };
+		struct msghdr mh = { .msg_iov = &v, .msg_iovlen = 1 };
+
+		/* sendmsg, as everywhere: the gateway's filter has no sendto. */
 		do
-			n = send(s->fd, q->bytes, q->len,
-			    MSG_DONTWAIT | MSG_NOSIGNAL);
+			n = sendmsg(s->fd, &mh, MSG_DONTWAIT | MSG_NOSIGNAL);
 		while (n == -1 && errno == EINTR);
 		if (n == -1 && (errno == EPIPE || errno == ECONNRESET))
 			s->peer_gone = true;

@@ -22,6 +22,10 @@ broken_cb(void *arg, const char *reason)
 	struct gw_server *srv = arg;
 
 	srv->backend_broken = true;
+	/* A broken session reads nothing more: a socket left at EOF (or
+	 * with unread bytes) would wake the loop on every turn. */
+	event_del(srv->fg_rd_ev);
+	event_del(srv->fg_wr_ev);
 	log_error("backend %s[%d]: %s; every request now fails with EIO",
 	    srv->child.name, (int)srv->child.pid, reason);
 }

@@ -179,6 +179,9 @@ gw_dispatch_frame(struct gw_conn *c, void *frame, size_t len)
 		}
 	}
 	if ((op->flags & GW_OP_MUTATES) && srv->opts->read_only) {
+		/* remove(5): the fid is clunked even when the remove fails. */
+		if (r->msg.type == P9_TREMOVE)
+			gw_fid_unhash(c, r->fid);
 		gw_req_fail(r, -EROFS);
 		return;
 	}

@@ -307,6 +307,22 @@ open_done(struct fg_req *fr, const struct fg_reply *rep, void *arg)
 	reply_opened(r);
 }
 
+/* Another request opening or creating through r's fid is in flight. Its
+ * completion and ours would both set the fid's handle, and the handle
+ * overwritten would never be released. */
+static bool
+open_in_flight(const struct gw_req *r)
+{
+	for (const struct gw_req *x = r->conn->all; x; x = x->anext) {
+		if (x == r || x->fid != r->fid)
+			continue;
+		if (x->msg.type == P9_TLOPEN || x->msg.type == P9_TLCREATE ||
+		    x->msg.type == P9_TOPEN || x->msg.type == P9_TCREATE)
+			return true;
+	}
+	return false;
+}
+
 void
 gw_do_open(struct gw_req *r, uint32_t oflags)
 {
@@ -314,7 +330,7 @@ gw_do_open(struct gw_req *r, uint32_t oflags)
 	bool dir = S_ISDIR(f->node->mode);
 	const struct fg_info *info = r->conn->srv->info;
 
-	if (f->open || f->kind != GW_FID_NODE) {
+	if (f->open || f->kind != GW_FID_NODE || open_in_flight(r)) {
 		gw_req_fail(r, -EBADF);
 		return;
 	}
@@ -410,13 +426,15 @@ mknod_done(struct fg_req *fr, const struct fg_reply *rep, void *arg)
 		gw_req_fail(r, -ENOMEM);
 		return;
 	}
-	gw_node_unref(r->conn->srv, f->node);
-	f->node = n;
 	if (cancelled) {
-		/* The file exists; the client learns that from its next walk. */
+		/* The file exists; the client learns that from its next walk.
+		 * It got no reply, so the fid stays the directory it knows. */
+		gw_node_unref(r->conn->srv, n);
 		gw_req_drop(r);
 		return;
 	}
+	gw_node_unref(r->conn->srv, f->node);
+	f->node = n;
 	f->rclose = r->msg.type == P9_TCREATE &&
 	    (r->msg.tcreate.mode & P9_ORCLOSE);
 	gw_do_open(r, co->oflags & ~(uint32_t)O_TRUNC);
@@ -432,7 +450,10 @@ create_try(struct fg_req *fr, const struct fg_reply *rep, void *arg)
 		create_done(fr, rep, arg);
 		return;
 	}
-	(void)gw_req_fuse_done(r, fr);
+	if (gw_req_fuse_done(r, fr)) {
+		gw_req_drop(r);	/* flushed: nothing made yet, no MKNOD */
+		return;
+	}
 	struct fuse_mknod_in in = { .mode = S_IFREG | (co->mode & 07777) };
 	struct fg_op op = {
 		.opcode = FUSE_MKNOD,
@@ -454,8 +475,12 @@ gw_do_create(struct gw_req *r, const struct p9_str *name, uint32_t oflags,
 {
 	struct gw_fid *f = r->fid;
 
-	if (f->open || f->kind != GW_FID_NODE || !S_ISDIR(f->node->mode)) {
-		gw_req_fail(r, f->open ? -EBADF : -ENOTDIR);
+	if (f->open || open_in_flight(r)) {
+		gw_req_fail(r, -EBADF);
+		return;
+	}
+	if (f->kind != GW_FID_NODE || !S_ISDIR(f->node->mode)) {
+		gw_req_fail(r, -ENOTDIR);
 		return;
 	}
 	if (!gw_name_ok(name)) {

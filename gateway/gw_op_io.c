@@ -171,6 +171,11 @@ io_start(struct gw_req *r, bool write, uint64_t offset, uint32_t count,
 	r->abandon_fn = io_abandon;
 	if ((uint64_t)count > (uint64_t)chunk * GW_REQ_MAXFUSE)
 		count = chunk * GW_REQ_MAXFUSE;
+	/* O_APPEND data lands where the file ends when the backend runs each
+	 * WRITE, so chunks in flight at once could land out of order: one
+	 * chunk per Twrite (a short Rwrite; the client sends the rest). */
+	if (write && (f->open_flags & O_APPEND) && count > chunk)
+		count = chunk;
 	io->n = count ? (count + chunk - 1) / chunk : 1;
 	for (unsigned i = 0; i < io->n; i++) {
 		uint32_t off = i * chunk;

@@ -9,6 +9,7 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "gw_int.h"
 
@@ -90,6 +91,11 @@ walk_step(struct gw_req *r)
 
 	while (w->i < w->n) {
 		const struct p9_str *nm = &w->names[w->i];
+		if (!S_ISDIR(w->cur->mode)) {
+			/* 9P: names are walked from directories only. */
+			w->finish(r, w, -ENOTDIR);
+			return;
+		}
 		if (nm->len == 1 && nm->s[0] == '.') {
 			/* Not special in 9P, but no client means a file
 			 * called ".": stay, as a lookup of "." would. */

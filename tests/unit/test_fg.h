@@ -24,6 +24,7 @@ TCase *test_fg_intr_tcase(void);
 TCase *test_fg_ledger_tcase(void);
 TCase *test_fg_queue_tcase(void);
 TCase *test_fg_lines_tcase(void);
+TCase *test_fg_vectors_tcase(void);
 
 /* The fake backend and what the session's hooks reported. */
 struct t_fake {

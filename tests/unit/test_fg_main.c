@@ -24,6 +24,7 @@ main(void)
 	suite_add_tcase(s, test_fg_ledger_tcase());
 	suite_add_tcase(s, test_fg_queue_tcase());
 	suite_add_tcase(s, test_fg_lines_tcase());
+	suite_add_tcase(s, test_fg_vectors_tcase());
 	sr = srunner_create(s);
 	srunner_run_all(sr, CK_NORMAL);
 	failed = srunner_ntests_failed(sr);

@@ -7,7 +7,10 @@
 #include "test_gw.h"
 
 #include <errno.h>
+#include <event2/event.h>
+#include <fcntl.h>
 #include <string.h>
+#include <unistd.h>
 
 START_TEST(test_size_over_msize_closes)
 {
@@ -288,6 +291,117 @@ START_TEST(test_backend_broken_eio)
 }
 END_TEST
 
+START_TEST(test_backend_eof_stops_polling)
+{
+	struct p9_msg m = { 0 };
+
+	/* The backend goes away: the session breaks, and its socket, at EOF
+	 * for good, is polled no more (it would wake the loop on every
+	 * turn). New requests get EIO. */
+	close(t_gw.fuse);
+	t_gw.fuse = -1;
+	t_pump();
+	ck_assert(t_gw.srv.backend_broken);
+	ck_assert(!event_pending(t_gw.srv.fg_rd_ev, EV_READ, NULL));
+	m.tgetattr.fid = 0;
+	t_send(P9_TGETATTR, 3, &m);
+	t_expect(P9_RLERROR, 3, &m);
+	ck_assert_uint_eq(m.rlerror.ecode, EIO);
+}
+END_TEST
+
+START_TEST(test_remove_read_only_clunks)
+{
+	struct p9_msg m = { 0 };
+	struct t_freq q;
+
+	t_walk1(2, 0, 1, "f", 9, 0100644);
+	t_gw.opts.read_only = true;
+	m.tremove.fid = 1;
+	t_send(P9_TREMOVE, 3, &m);
+	t_expect(P9_RLERROR, 3, &m);
+	ck_assert_uint_eq(m.rlerror.ecode, EROFS);
+	/* remove(5) clunks even on error: fid 1 is free, its node given
+	 * back. */
+	ck_assert(!t_fuse_recv_skip_forgets(&q));
+	ck_assert_uint_eq(t_gw.forgotten[9], 1);
+	memset(&m, 0, sizeof(m));
+	m.tclunk.fid = 1;
+	t_send(P9_TCLUNK, 4, &m);
+	t_expect(P9_RLERROR, 4, &m);
+	ck_assert_uint_eq(m.rlerror.ecode, EBADF);
+}
+END_TEST
+
+START_TEST(test_append_write_one_chunk)
+{
+	static unsigned char data[6000];
+	struct p9_msg m = { 0 };
+	struct t_freq q;
+	struct fuse_open_in oin;
+	struct fuse_write_in win;
+
+	t_walk1(2, 0, 1, "log", 9, 0100644);
+	m.tlopen.fid = 1;
+	m.tlopen.flags = 01 | 02000;	/* dotl O_WRONLY | O_APPEND */
+	t_send(P9_TLOPEN, 3, &m);
+	t_fuse_expect(&q, FUSE_OPEN);
+	memcpy(&oin, q.body, sizeof(oin));
+	ck_assert(oin.flags & O_APPEND);
+	struct fuse_open_out o = { .fh = 5 };
+	t_fuse_reply(q.unique, 0, &o, sizeof(o));
+	t_expect(P9_RLOPEN, 3, NULL);
+	/* Appending WRITEs in flight at once could land in any order: a
+	 * Twrite larger than a chunk becomes one WRITE and a short Rwrite. */
+	t_gw.srv.chunk = 4096;
+	memset(&m, 0, sizeof(m));
+	m.twrite.fid = 1;
+	m.twrite.count = sizeof(data);
+	m.twrite.data = data;
+	t_send(P9_TWRITE, 4, &m);
+	t_fuse_expect(&q, FUSE_WRITE);
+	memcpy(&win, q.body, sizeof(win));
+	ck_assert_uint_eq(win.size, 4096);
+	struct t_freq q2;
+	ck_assert(!t_fuse_recv(&q2));
+	struct fuse_write_out wo = { .size = 4096 };
+	t_fuse_reply(q.unique, 0, &wo, sizeof(wo));
+	t_expect(P9_RWRITE, 4, &m);
+	ck_assert_uint_eq(m.rwrite.count, 4096);
+}
+END_TEST
+
+START_TEST(test_concurrent_open_ebadf)
+{
+	struct p9_msg m = { 0 };
+	struct t_freq q, q2;
+
+	t_walk1(2, 0, 1, "f", 9, 0100644);
+	m.tlopen.fid = 1;
+	t_send(P9_TLOPEN, 3, &m);
+	t_fuse_expect(&q, FUSE_OPEN);
+	/* The same fid again while the first open is in flight: refused,
+	 * or two handles would race for the fid and one never be released. */
+	t_send(P9_TLOPEN, 4, &m);
+	t_expect(P9_RLERROR, 4, &m);
+	ck_assert_uint_eq(m.rlerror.ecode, EBADF);
+	ck_assert(!t_fuse_recv(&q2));
+	struct fuse_open_out o = { .fh = 5 };
+	t_fuse_reply(q.unique, 0, &o, sizeof(o));
+	t_expect(P9_RLOPEN, 3, NULL);
+	memset(&m, 0, sizeof(m));
+	m.tclunk.fid = 1;
+	t_send(P9_TCLUNK, 5, &m);
+	t_expect(P9_RCLUNK, 5, NULL);
+	struct fuse_release_in rin;
+	ck_assert(t_fuse_recv_skip_forgets(&q2));
+	ck_assert_uint_eq(q2.opcode, FUSE_RELEASE);
+	memcpy(&rin, q2.body, sizeof(rin));
+	ck_assert_uint_eq(rin.fh, 5);
+	ck_assert(!t_fuse_recv_skip_forgets(&q2));
+}
+END_TEST
+
 Suite *
 t_gw_conn_suite(void)
 {
@@ -309,6 +423,10 @@ t_gw_conn_suite(void)
 	tcase_add_test(tc, test_read_split_and_short);
 	tcase_add_test(tc, test_getattr_from_lookup);
 	tcase_add_test(tc, test_backend_broken_eio);
+	tcase_add_test(tc, test_backend_eof_stops_polling);
+	tcase_add_test(tc, test_remove_read_only_clunks);
+	tcase_add_test(tc, test_append_write_one_chunk);
+	tcase_add_test(tc, test_concurrent_open_ebadf);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -338,6 +338,69 @@ START_TEST(test_disconnect_undoes)
 }
 END_TEST
 
+static void
+send_lcreate(uint16_t tag, uint32_t fid, const char *name)
+{
+	struct p9_msg m = { 0 };
+
+	m.tlcreate.fid = fid;
+	m.tlcreate.name.s = name;
+	m.tlcreate.name.len = (uint16_t)strlen(name);
+	m.tlcreate.flags = 02;	/* O_RDWR */
+	m.tlcreate.mode = 0644;
+	t_send(P9_TLCREATE, tag, &m);
+}
+
+START_TEST(test_flush_mknod_fallback_keeps_fid)
+{
+	struct p9_msg m = { 0 };
+	struct t_freq q;
+
+	t_walk1(2, 0, 1, "dir", 29, 040755);
+	send_lcreate(3, 1, "new");
+	t_fuse_expect(&q, FUSE_CREATE);
+	t_fuse_reply(q.unique, -ENOSYS, NULL, 0);
+	t_fuse_expect(&q, FUSE_MKNOD);
+	send_flush(4, 3);
+	expect_interrupt(&q);
+	/* The backend ignores the interrupt and makes the file: the sequence
+	 * stops (no OPEN), the client gets only the Rflush, so fid 1 stays
+	 * the directory and the new file's lookup goes back. */
+	t_fuse_reply_entry(q.unique, 30, 0100644);
+	t_expect(P9_RFLUSH, 4, NULL);
+	t_expect_nothing();
+	ck_assert(!t_fuse_recv_skip_forgets(&q));
+	ck_assert_uint_eq(t_gw.forgotten[30], 1);
+	m.twalk.fid = 1;
+	m.twalk.newfid = 2;
+	m.twalk.nwname = 1;
+	m.twalk.wname[0].s = "x";
+	m.twalk.wname[0].len = 1;
+	t_send(P9_TWALK, 5, &m);
+	t_fuse_expect(&q, FUSE_LOOKUP);
+	ck_assert_uint_eq(q.nodeid, 29);
+	t_fuse_reply_entry(q.unique, 31, 0100644);
+	t_expect(P9_RWALK, 5, NULL);
+}
+END_TEST
+
+START_TEST(test_flush_create_enosys_no_mknod)
+{
+	struct t_freq q;
+
+	t_walk1(2, 0, 1, "dir", 29, 040755);
+	send_lcreate(3, 1, "new");
+	t_fuse_expect(&q, FUSE_CREATE);
+	send_flush(4, 3);
+	expect_interrupt(&q);
+	/* CREATE made nothing; flushed before the MKNOD step: none is sent. */
+	t_fuse_reply(q.unique, -ENOSYS, NULL, 0);
+	t_expect(P9_RFLUSH, 4, NULL);
+	t_expect_nothing();
+	ck_assert(!t_fuse_recv_skip_forgets(&q));
+}
+END_TEST
+
 Suite *
 t_gw_flush_suite(void)
 {
@@ -358,6 +421,8 @@ t_gw_flush_suite(void)
 	tcase_add_test(tc, test_interrupt_enosys_waits);
 	tcase_add_test(tc, test_version_resets_inflight);
 	tcase_add_test(tc, test_disconnect_undoes);
+	tcase_add_test(tc, test_flush_mknod_fallback_keeps_fid);
+	tcase_add_test(tc, test_flush_create_enosys_no_mknod);
 	suite_add_tcase(s, tc);
 	return s;
 }

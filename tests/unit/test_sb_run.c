@@ -107,6 +107,10 @@ t_sb_be_enter(const struct t_sb_io *io, enum sb_seccomp_mode mode,
 	    .seccomp = mode,
 	    .log_fd = io->rep,
 	    .sanitizer_build = t_sb_sanitizer_build(),
+	    /* Landlock and seccomp alone: a root backend's mount namespace
+	     * would hide outside paths first (tests/integration/
+	     * t_sb_state.sh covers it). */
+	    .ns = SB_NS_NONE,
 	};
 
 	if (mode == SB_SECCOMP_KILL && getenv("NINEGATE_SB_TEST_MODE") != NULL)

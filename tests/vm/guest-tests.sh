@@ -54,7 +54,6 @@ eq() { # eq GOT WANT [what]
 }
 hostcheck() { echo "VMTEST HOSTCHECK $*" >>/tmp/hostchecks; }
 dropcaches() { sync; echo 3 >/proc/sys/vm/drop_caches; }
-sumof() { vmtool sum "$1" | sed -n 's/^sum \([0-9a-f]*\) .*/\1/p'; }
 
 # ---- the checks; $W is this set's directory, $D the dialect ----
 

@@ -31,8 +31,9 @@
 #   --timeout SEC      whole-VM time limit (default 900)
 #   --log FILE         console log (default: a temporary file, kept and named
 #                      on failure)
-#   --cache DIR        prepare.sh's cache (default as in prepare.sh: $NINEGATE_VM_CACHE,
-#                      ~/.cache/ninegate-vm); prepared on first use
+#   --cache DIR        prepare.sh's cache (default as there: $NINEGATE_VM_CACHE,
+#                      $NINEGATE_VM_DEFAULT_CACHE, ~/.cache/ninegate-vm);
+#                      prepared on first use
 #   --mem MIB          guest memory (default 512)
 #   --fwd chardev|cmd  how qemu forwards 10.0.2.100:564 (default chardev):
 #                      chardev: one host connection, opened when qemu
