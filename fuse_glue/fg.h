@@ -303,6 +303,15 @@ int fg_interrupt(struct fg_req *req);
  */
 void fg_req_detach(struct fg_req *req);
 
+/*
+ * fg_req_detach, and gone_fn(arg) is called once the request is over: after
+ * its reply (and the undo), or when the session fails it. The caller uses it
+ * to keep what the backend may still be using (an open file handle) until
+ * then: a RELEASE must not overtake a READ of the same handle.
+ */
+void fg_req_detach_then(struct fg_req *req, void (*gone_fn)(void *arg),
+    void *arg);
+
 uint64_t fg_req_unique(const struct fg_req *req);
 
 /* Convenience builders over fg_submit for the common shapes. */

@@ -177,6 +177,8 @@ struct fg_req {
 	enum fg_intr_state intr;
 	fg_done_fn *done;
 	void *arg;
+	void (*gone_fn)(void *arg);	/* detached: told when it is over */
+	void *gone_arg;
 };
 
 /* ----------------------------------------------------------- session */

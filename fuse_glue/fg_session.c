@@ -470,6 +470,11 @@ complete(struct fg_session *s, struct fg_req *r, struct fg_reply *rep)
 	if (detached) {
 		if (rep->error == 0)
 			fg_ledger_undo(s, r, rep);
+		if (r->gone_fn != NULL) {
+			s->in_cb++;
+			r->gone_fn(r->gone_arg);
+			s->in_cb--;
+		}
 	} else if (r->done != NULL) {
 		s->in_cb++;
 		r->done(r, rep, r->arg);

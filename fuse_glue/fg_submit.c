@@ -194,6 +194,14 @@ fg_req_detach(struct fg_req *req)
 	fg_req_set_state(req, FG_REQ_DETACHED);
 }
 
+void
+fg_req_detach_then(struct fg_req *req, void (*gone_fn)(void *arg), void *arg)
+{
+	req->gone_fn = gone_fn;
+	req->gone_arg = arg;
+	fg_req_detach(req);
+}
+
 uint64_t
 fg_req_unique(const struct fg_req *req)
 {

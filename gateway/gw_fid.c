@@ -79,7 +79,15 @@ release_done(struct fg_req *fr, const struct fg_reply *rep, void *arg)
 void
 gw_fid_put(struct gw_conn *c, struct gw_fid *f)
 {
-	struct gw_server *srv = c->srv;
+	(void)c;
+	gw_fid_put_cb(f);
+}
+
+void
+gw_fid_put_cb(void *arg)
+{
+	struct gw_fid *f = arg;
+	struct gw_server *srv = gw_srv;
 
 	if (--f->refs > 0)
 		return;

@@ -200,6 +200,8 @@ void gw_fid_ref(struct gw_fid *f);
 /* Drop a reference; the last one releases its handle (RELEASE or
  * RELEASEDIR), its nodes and the fid. */
 void gw_fid_put(struct gw_conn *c, struct gw_fid *f);
+/* The same, as an fg_req_detach_then callback (arg: the fid). */
+void gw_fid_put_cb(void *arg);
 void gw_fid_clunk_all(struct gw_conn *c);
 
 /* ------------------------------------------------------------- requests */

@@ -114,9 +114,16 @@ req_end(struct gw_req *r)
 		r->abandon_fn = NULL;
 		fn(r);
 	}
-	/* Ops still in flight are no longer wanted: fuse_glue undoes them. */
-	for (unsigned i = 0; i < r->nfuse; i++)
-		fg_req_detach(r->fuse[i]);
+	/* Ops still in flight are no longer wanted: fuse_glue undoes them.
+	 * Their fid (and so its file handle) stays until they are over. */
+	for (unsigned i = 0; i < r->nfuse; i++) {
+		if (r->fid) {
+			gw_fid_ref(r->fid);
+			fg_req_detach_then(r->fuse[i], gw_fid_put_cb, r->fid);
+		} else {
+			fg_req_detach(r->fuse[i]);
+		}
+	}
 	r->nfuse = 0;
 	if (r->flush_timer) {
 		event_free(r->flush_timer);

@@ -401,6 +401,38 @@ START_TEST(test_flush_create_enosys_no_mknod)
 }
 END_TEST
 
+START_TEST(test_release_waits_for_detached_read)
+{
+	struct p9_msg m = { 0 };
+	struct t_freq q, rd;
+
+	t_walk1(2, 0, 1, "f", 60, 0100644);
+	m.tlopen.fid = 1;
+	t_send(P9_TLOPEN, 3, &m);
+	t_fuse_expect(&q, FUSE_OPEN);
+	struct fuse_open_out o = { .fh = 61 };
+	t_fuse_reply(q.unique, 0, &o, sizeof(o));
+	t_expect(P9_RLOPEN, 3, NULL);
+	memset(&m, 0, sizeof(m));
+	m.tread.fid = 1;
+	m.tread.count = 100;
+	t_send(P9_TREAD, 4, &m);
+	t_fuse_expect(&rd, FUSE_READ);
+	/* The client goes away with the READ in the backend: the handle
+	 * must not be released while the READ may still use it. */
+	close(t_gw.cli);
+	t_gw.cli = -1;
+	expect_interrupt(&rd);
+	ck_assert(!t_fuse_recv_skip_forgets(&q));
+	t_fuse_reply(rd.unique, 0, "data", 4);
+	ck_assert(t_fuse_recv_skip_forgets(&q));
+	ck_assert_uint_eq(q.opcode, FUSE_RELEASE);
+	struct fuse_release_in rin;
+	memcpy(&rin, q.body, sizeof(rin));
+	ck_assert_uint_eq(rin.fh, 61);
+}
+END_TEST
+
 Suite *
 t_gw_flush_suite(void)
 {
@@ -421,6 +453,7 @@ t_gw_flush_suite(void)
 	tcase_add_test(tc, test_interrupt_enosys_waits);
 	tcase_add_test(tc, test_version_resets_inflight);
 	tcase_add_test(tc, test_disconnect_undoes);
+	tcase_add_test(tc, test_release_waits_for_detached_read);
 	tcase_add_test(tc, test_flush_mknod_fallback_keeps_fid);
 	tcase_add_test(tc, test_flush_create_enosys_no_mknod);
 	suite_add_tcase(s, tc);
