@@ -171,6 +171,13 @@ gw_dispatch_frame(struct gw_conn *c, void *frame, size_t len)
 				return;
 			}
 			gw_fid_ref(r->fid);
+			/* An xattr fid is read, written and clunked only. */
+			if (r->fid->kind != GW_FID_NODE &&
+			    r->msg.type != P9_TREAD && r->msg.type != P9_TWRITE &&
+			    r->msg.type != P9_TCLUNK) {
+				gw_req_fail(r, -EBADF);
+				return;
+			}
 		}
 		if ((op->flags & GW_OP_NEWFID) && newfid != fid &&
 		    gw_fid_get(c, newfid)) {
@@ -187,6 +194,7 @@ gw_dispatch_frame(struct gw_conn *c, void *frame, size_t len)
 	}
 	if (op->flags & GW_OP_MUTATES)
 		gw_attr_gen++;
+	r->attr_gen = gw_attr_gen;
 	if (r->fid) {
 		r->ctx.uid = r->fid->uid;
 		r->ctx.gid = r->fid->gid;

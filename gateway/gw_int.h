@@ -148,6 +148,10 @@ size_t gw_node_count(void);
  * used only while nothing changed since they were stored. */
 extern uint64_t gw_attr_gen;
 bool gw_node_attr_fresh(const struct gw_node *n);
+/* Store attributes a reply to r brought; they are not cached as fresh if
+ * something changed through the gateway since r was dispatched. */
+void gw_node_set_attr_of(struct gw_req *r, struct gw_node *n,
+    const struct fuse_attr *a, uint64_t valid, uint32_t valid_nsec);
 /* Build a qid from FUSE attributes. */
 void gw_qid_from_attr(struct p9_qid *q, const struct fuse_attr *a);
 void gw_qid_from_mode(struct p9_qid *q, uint64_t ino, uint32_t mode);
@@ -218,6 +222,7 @@ struct gw_req {
 	uint16_t tag;
 	enum gw_req_state state;
 	struct fg_ctx ctx;		/* identity for FUSE headers */
+	uint64_t attr_gen;		/* gw_attr_gen when it was dispatched */
 	struct gw_fid *fid, *newfid;	/* resolved by dispatch */
 	/* flush bookkeeping (DESIGN.md §4) */
 	struct gw_req *flush_target;	/* for a Tflush: the request it waits on */

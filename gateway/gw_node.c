@@ -90,6 +90,15 @@ gw_node_set_attr(struct gw_node *n, const struct fuse_attr *a, uint64_t valid,
 	    gw_now_ns() + valid * 1000000000ull + valid_nsec : 0;
 }
 
+void
+gw_node_set_attr_of(struct gw_req *r, struct gw_node *n,
+    const struct fuse_attr *a, uint64_t valid, uint32_t valid_nsec)
+{
+	gw_node_set_attr(n, a, valid, valid_nsec);
+	if (r->attr_gen != gw_attr_gen)
+		n->attr_expiry_ns = 0;	/* may predate a change: not cached */
+}
+
 bool
 gw_node_attr_fresh(const struct gw_node *n)
 {
@@ -120,6 +129,17 @@ set_parent(struct gw_node *n, struct gw_node *parent, const char *name,
 		gw_node_unref(gw_srv, old);
 }
 
+/* n is p or above it: linking n under p would make a cycle (a backend
+ * that returns an ancestor's nodeid under a descendant). */
+static bool
+is_ancestor(const struct gw_node *n, const struct gw_node *p)
+{
+	for (; p; p = p->parent)
+		if (p == n)
+			return true;
+	return false;
+}
+
 struct gw_node *
 gw_node_enter(struct gw_server *srv, struct gw_node *parent, const char *name,
     size_t name_len, const struct fuse_entry_out *e)
@@ -141,7 +161,7 @@ gw_node_enter(struct gw_server *srv, struct gw_node *parent, const char *name,
 	n->nlookup++;
 	n->refs++;
 	gw_node_set_attr(n, &e->attr, e->attr_valid, e->attr_valid_nsec);
-	if (n->nodeid != FUSE_ROOT_ID && parent && parent != n &&
+	if (n->nodeid != FUSE_ROOT_ID && parent && !is_ancestor(n, parent) &&
 	    (n->parent != parent || !n->name ||
 		strlen(n->name) != name_len ||
 		memcmp(n->name, name, name_len) != 0))

@@ -86,8 +86,8 @@ getattr_done(struct fg_req *fr, const struct fg_reply *rep, void *arg)
 		gw_req_end_error(r, rep->error);
 		return;
 	}
-	gw_node_set_attr(r->fid->node, &rep->attr.attr, rep->attr.attr_valid,
-	    rep->attr.attr_valid_nsec);
+	gw_node_set_attr_of(r, r->fid->node, &rep->attr.attr,
+	    rep->attr.attr_valid, rep->attr.attr_valid_nsec);
 	gw_fill_rgetattr(&m.rgetattr, &rep->attr.attr);
 	gw_req_reply(r, &m);
 }

@@ -340,9 +340,10 @@ create_device(struct gw_req *r, uint32_t mode)
 	const char *p = e->s, *end = e->s + e->len;
 	uint32_t type = 0, maj, min;
 
-	if (e->len > 2 && p[1] == ' ')
+	if (e->len > 2 && p[1] == ' ') {
 		type = p[0] == 'c' ? S_IFCHR : p[0] == 'b' ? S_IFBLK : 0;
-	p += 2;
+		p += 2;
+	}
 	if (!type || !parse_u32(&p, end, &maj) || p == end || *p++ != ' ' ||
 	    !parse_u32(&p, end, &min) || p != end || maj > 0xfff ||
 	    min > 0xfffff) {

@@ -81,7 +81,6 @@ clunk_done(struct fg_req *fr, const struct fg_reply *rep, void *arg)
 	(void)gw_req_fuse_done(r, fr);
 	/* The fid is gone whatever the backend said (9P: clunk always
 	 * clunks); a failed FLUSH or SETXATTR is still reported. */
-	gw_fid_unhash(r->conn, r->fid);
 	if (rep->error && rep->error != -ENOSYS)
 		gw_req_fail(r, rep->error);
 	else
@@ -98,10 +97,11 @@ gw_op_clunk(struct gw_req *r)
 	struct gw_fid *f = r->fid;
 	struct p9_msg m = { .type = P9_RCLUNK };
 
+	/* The number is free at once; the request keeps the fid alive. */
+	gw_fid_unhash(r->conn, f);
 	if (f->kind == GW_FID_XATTR_WRITE) {
 		/* Txattrcreate's value is complete now: set it. */
 		if (f->xlen != f->xsize) {
-			gw_fid_unhash(r->conn, f);
 			gw_req_fail(r, -EINVAL);
 			return;
 		}
@@ -124,10 +124,8 @@ gw_op_clunk(struct gw_req *r)
 			op.in_len = FUSE_COMPAT_SETXATTR_IN_SIZE;
 		}
 		int err = gw_req_submit(r, &op, clunk_done);
-		if (err < 0) {
-			gw_fid_unhash(r->conn, f);
+		if (err < 0)
 			gw_req_fail(r, err);
-		}
 		return;
 	}
 	if (f->rclose && f->open) {
@@ -148,7 +146,6 @@ gw_op_clunk(struct gw_req *r)
 		if (gw_req_submit(r, &op, clunk_done) == 0)
 			return;
 	}
-	gw_fid_unhash(r->conn, f);
 	gw_req_reply(r, &m);
 }
 

@@ -73,6 +73,8 @@ lookup_done(struct fg_req *fr, const struct fg_reply *rep, void *arg)
 		w->finish(r, w, -ENOMEM);
 		return;
 	}
+	if (r->attr_gen != gw_attr_gen)
+		n->attr_expiry_ns = 0;	/* may predate a change: not cached */
 	gw_node_unref(r->conn->srv, w->cur);
 	w->cur = n;
 	gw_qid_from_attr(&w->qids[w->i], &rep->entry.attr);
@@ -258,6 +260,10 @@ attach_getattr_done(struct fg_req *fr, const struct fg_reply *rep, void *arg)
 static void
 attach_walked(struct gw_req *r, struct walk_op *w, int err)
 {
+	if (err == 0 && r->state == GW_REQ_CANCELLED) {
+		gw_req_drop(r);	/* flushed: the GETATTR step is not taken */
+		return;
+	}
 	if (err == 0) {
 		struct fg_op op = {
 			.opcode = FUSE_GETATTR,
