@@ -44,9 +44,14 @@
  *     FUSE_INTERRUPT makes them reply EINTR.
  *   - When the FUSE peer closes the channel, blocked ops are interrupted
  *     and the process exits with status 0.
- *   - As root, files are created with the caller's uid/gid (per-thread
- *     setfsuid/setfsgid from the request header). Otherwise every file is
- *     owned by the backend's own uid, which is said once on stderr.
+ *   - As root, every operation runs as its caller (fg_pt_creds.c): the
+ *     worker thread takes the header's uid, a gid, the user's
+ *     supplementary groups from the passwd/group databases read at
+ *     start-up, and drops every capability for a caller other than root,
+ *     so the kernel applies local permission semantics and new files are
+ *     the caller's. Otherwise every file is owned by the backend's own uid
+ *     and permissions are checked as that uid, which is said once on
+ *     stderr.
  *
  * Exit status: 0 after the peer closed the channel or DESTROY, 1 on a
  * start-up error (a one-line reason on stderr), 2 on a usage error.
@@ -402,6 +407,18 @@ run(const struct pt_opts *o, int root_fd)
 	}
 	if (pt_sandbox_enter(o, root_fd) != 0)
 		goto out_unmount;
+	{
+		char msg[160];
+		int r = fg_pt_creds_start(msg, sizeof(msg));
+
+		if (r != 0) {
+			fprintf(stderr, PROG ": capabilities: %s\n",
+			    strerror(-r));
+			goto out_unmount;
+		}
+		if (msg[0] != '\0')
+			fprintf(stderr, PROG ": %s\n", msg);
+	}
 	lc = fuse_loop_cfg_create();
 	if (lc == NULL) {
 		fprintf(stderr, PROG ": out of memory\n");
@@ -453,9 +470,13 @@ main(int argc, char **argv)
 	if (!fg_pt_conf.as_root)
 		fprintf(stderr,
 		    PROG ": not running as root: every file is "
-		         "created owned by uid %u, whoever asks\n",
-		    (unsigned)geteuid());
-	err = fg_pt_tables_init(root_fd);
+		         "created owned by uid %u, whoever asks, and "
+		         "permissions are checked as uid %u\n",
+		    (unsigned)geteuid(), (unsigned)geteuid());
+	/* The user database is read now, while files can be opened. */
+	err = fg_pt_creds_init();
+	if (err == 0)
+		err = fg_pt_tables_init(root_fd);
 	if (err == 0)
 		err = fg_pt_block_setup();
 	if (err != 0) {
@@ -465,6 +486,7 @@ main(int argc, char **argv)
 	}
 	err = run(&o, root_fd);
 	fg_pt_tables_fini();
+	fg_pt_creds_fini();
 	if (fg_pt_conf.proc_fd >= 0)
 		close(fg_pt_conf.proc_fd);
 	return err;

@@ -1,9 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * ninegate-passthrough: who a worker acts as (caller credentials for
- * creating operations when root) and interruptible regions around
- * blocking syscalls (FUSE_INTERRUPT or the end of the session knocks the
- * worker out of its syscall with a signal).
+ * ninegate-passthrough: interruptible regions around blocking syscalls
+ * (FUSE_INTERRUPT or the end of the session knocks the worker out of its
+ * syscall with a signal). Who a worker acts as is fg_pt_creds.c.
  *
  * Nothing here touches the export.
  */
@@ -12,35 +11,10 @@
 #include <errno.h>
 #include <signal.h>
 #include <string.h>
-#include <sys/fsuid.h>
 #include <time.h>
 
 /* The signal that knocks a worker out of a blocking syscall. */
 #define FG_PT_KICK_SIGNAL SIGUSR2
-
-/* ---------------------------------------------------------- credentials */
-
-void
-fg_pt_creds_begin(fuse_req_t req)
-{
-	const struct fuse_ctx *ctx = fuse_req_ctx(req);
-
-	if (!fg_pt_conf.as_root)
-		return;
-	/* fsuid/fsgid are per thread (raw syscalls, not glibc's setxid
-	 * broadcast), so only this worker creates as the caller. */
-	setfsgid(ctx->gid);
-	setfsuid(ctx->uid);
-}
-
-void
-fg_pt_creds_end(void)
-{
-	if (!fg_pt_conf.as_root)
-		return;
-	setfsuid(0);
-	setfsgid(0);
-}
 
 /* ------------------------------------------------- interruptible regions */
 

@@ -3,8 +3,8 @@
  * Internal interface of ninegate-passthrough, the built-in libfuse3
  * low-level backend that exports one directory (fg_passthrough.c: main and
  * session; fg_pt_node.c: the node and handle tables; fg_pt_path.c: name
- * checks, opening and re-opening; fg_pt_block.c: caller credentials and
- * interruptible syscalls; fg_pt_ops.c: name and attribute
+ * checks, opening and re-opening; fg_pt_creds.c: acting as the caller;
+ * fg_pt_block.c: interruptible syscalls; fg_pt_ops.c: name and attribute
  * operations; fg_pt_io.c: open files, directories and locks).
  *
  * Not part of the fuse_glue session library and never included from outside
@@ -29,7 +29,7 @@
 struct fg_pt_conf {
 	bool read_only;
 	bool allow_devices;
-	bool as_root;   /* euid 0: create files as the caller */
+	bool as_root;   /* euid 0: act as each caller (fg_pt_creds.c) */
 	int proc_fd;    /* /proc/self/fd (O_PATH) or -1: no /proc use */
 	double timeout; /* entry and attribute validity, seconds */
 };
@@ -134,12 +134,26 @@ int fg_pt_setxattr(struct fg_pt_node *n, const char *name, const void *val,
     size_t size, int flags);
 int fg_pt_removexattr(struct fg_pt_node *n, const char *name);
 
-/* ---- caller identity (fg_pt_block.c) ---- */
+/* ---- caller identity (fg_pt_creds.c) ---- */
 
-/* When running as root, switch this thread's fsuid/fsgid to the caller's
- * for a creating operation; no-op otherwise. Always pair with _end. */
-void fg_pt_creds_begin(fuse_req_t req);
-void fg_pt_creds_end(void);
+/* As root: read every user's groups from the passwd/group databases
+ * (before the sandbox; NSS may open files). No-op otherwise. 0 or
+ * negative errno. */
+int fg_pt_creds_init(void);
+/* After the sandbox, before the loop: note the capabilities kept and
+ * probe setgroups. 0 or negative errno; msg (never NULL) gets a line for
+ * the log saying how callers are served (as root), or "". */
+int fg_pt_creds_start(char *msg, size_t msg_len);
+void fg_pt_creds_fini(void);
+/*
+ * Act as the caller of req from now on, in this thread: as root, switch
+ * fsuid, fsgid, supplementary groups and (for a caller other than root)
+ * drop every capability; a no-op for the caller the thread already acts
+ * as, and when not root. Every operation that touches the export calls it
+ * first. Returns 0, or a negative errno after replying to req with an
+ * error (the switch failed; nothing may be done for req).
+ */
+int fg_pt_as_caller(fuse_req_t req);
 
 /* ---- interruptible blocking syscalls (fg_pt_block.c) ---- */
 

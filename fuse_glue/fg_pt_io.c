@@ -94,6 +94,8 @@ fg_pt_op_open(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi)
 		fuse_reply_err(req, EROFS);
 		return;
 	}
+	if (fg_pt_as_caller(req) != 0)
+		return;
 	n = fg_pt_node_get(ino);
 	if (n == NULL) {
 		fuse_reply_err(req, ESTALE);
@@ -144,6 +146,8 @@ fg_pt_op_create(fuse_req_t req, fuse_ino_t parent, const char *name,
 
 	memset(&e, 0, sizeof(e));
 	memset(&st, 0, sizeof(st));
+	if (fg_pt_as_caller(req) != 0)
+		return;
 	err = fg_pt_check_name(name);
 	if (err == 0 && fg_pt_conf.read_only)
 		err = -EROFS;
@@ -161,10 +165,8 @@ fg_pt_op_create(fuse_req_t req, fuse_ino_t parent, const char *name,
 	                     O_DSYNC | O_SYNC | O_LARGEFILE)) |
 	    O_CREAT | O_NOFOLLOW;
 	c.mode = mode & 07777 & ~fuse_req_ctx(req)->umask;
-	fg_pt_creds_begin(req);
 	/* An existing FIFO under that name opens (and may block) instead. */
 	PT_BLOCKING(req, fd, create_call(&c));
-	fg_pt_creds_end();
 	if (fd >= 0) {
 		err = fg_pt_do_lookup(p, name, &id, &e.attr);
 		/* The name must still be what we opened. */
@@ -209,10 +211,13 @@ void
 fg_pt_op_read(fuse_req_t req, fuse_ino_t ino, size_t size, off_t off,
     struct fuse_file_info *fi)
 {
-	struct fg_pt_handle *h = fg_pt_handle_get(fi->fh);
+	struct fg_pt_handle *h;
 	char *buf;
 	ssize_t n;
 
+	if (fg_pt_as_caller(req) != 0)
+		return;
+	h = fg_pt_handle_get(fi->fh);
 	if (h == NULL) {
 		fuse_reply_err(req, EBADF);
 		return;
@@ -245,6 +250,10 @@ fg_pt_op_write(fuse_req_t req, fuse_ino_t ino, const char *buf, size_t size,
 		fuse_reply_err(req, EROFS);
 		return;
 	}
+	/* As the caller: a write by anyone but the owner (and root) clears
+	 * suid/sgid only without CAP_FSETID. */
+	if (fg_pt_as_caller(req) != 0)
+		return;
 	h = fg_pt_handle_get(fi->fh);
 	if (h == NULL) {
 		fuse_reply_err(req, EBADF);
@@ -264,9 +273,12 @@ fg_pt_op_write(fuse_req_t req, fuse_ino_t ino, const char *buf, size_t size,
 void
 fg_pt_op_flush(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi)
 {
-	struct fg_pt_handle *h = fg_pt_handle_get(fi->fh);
+	struct fg_pt_handle *h;
 	int fd, err = 0;
 
+	if (fg_pt_as_caller(req) != 0)
+		return;
+	h = fg_pt_handle_get(fi->fh);
 	if (h == NULL) {
 		fuse_reply_err(req, EBADF);
 		return;
@@ -290,9 +302,12 @@ fg_pt_op_release(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi)
 static void
 do_fsync(fuse_req_t req, struct fuse_file_info *fi, int datasync)
 {
-	struct fg_pt_handle *h = fi ? fg_pt_handle_get(fi->fh) : NULL;
+	struct fg_pt_handle *h;
 	ssize_t r;
 
+	if (fg_pt_as_caller(req) != 0)
+		return;
+	h = fi ? fg_pt_handle_get(fi->fh) : NULL;
 	if (h == NULL) {
 		fuse_reply_err(req, EBADF);
 		return;
@@ -324,10 +339,13 @@ fg_pt_op_fsyncdir(
 void
 fg_pt_op_opendir(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi)
 {
-	struct fg_pt_node *n = fg_pt_node_get(ino);
+	struct fg_pt_node *n;
 	DIR *dir = NULL;
 	int fd, err = 0;
 
+	if (fg_pt_as_caller(req) != 0)
+		return;
+	n = fg_pt_node_get(ino);
 	if (n == NULL) {
 		fuse_reply_err(req, ESTALE);
 		return;
@@ -439,13 +457,18 @@ static void
 do_readdir(fuse_req_t req, fuse_ino_t ino, size_t size, off_t off,
     struct fuse_file_info *fi, bool plus)
 {
-	struct fg_pt_handle *h = fg_pt_handle_get(fi->fh);
-	struct fg_pt_node *dn = plus ? fg_pt_node_get(ino) : NULL;
+	struct fg_pt_handle *h;
+	struct fg_pt_node *dn;
 	struct pt_ids ids = {NULL, 0, 0};
 	char *buf = NULL;
 	size_t pos = 0;
 	int err = 0;
 
+	/* READDIRPLUS looks entries up: as the caller. */
+	if (fg_pt_as_caller(req) != 0)
+		return;
+	h = fg_pt_handle_get(fi->fh);
+	dn = plus ? fg_pt_node_get(ino) : NULL;
 	if (h == NULL || h->dir == NULL || (plus && dn == NULL)) {
 		fg_pt_handle_put(h);
 		fg_pt_node_put(dn);
@@ -538,10 +561,13 @@ void
 fg_pt_op_getlk(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi,
     struct flock *lock)
 {
-	struct fg_pt_handle *h = fg_pt_handle_get(fi->fh);
+	struct fg_pt_handle *h;
 	struct flock l = *lock;
 	int err = 0;
 
+	if (fg_pt_as_caller(req) != 0)
+		return;
+	h = fg_pt_handle_get(fi->fh);
 	if (h == NULL) {
 		fuse_reply_err(req, EBADF);
 		return;
@@ -560,10 +586,13 @@ void
 fg_pt_op_setlk(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi,
     struct flock *lock, int sleep)
 {
-	struct fg_pt_handle *h = fg_pt_handle_get(fi->fh);
+	struct fg_pt_handle *h;
 	struct flock l = *lock;
 	ssize_t r;
 
+	if (fg_pt_as_caller(req) != 0)
+		return;
+	h = fg_pt_handle_get(fi->fh);
 	if (h == NULL) {
 		fuse_reply_err(req, EBADF);
 		return;
@@ -581,9 +610,12 @@ void
 fg_pt_op_flock(
     fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi, int op)
 {
-	struct fg_pt_handle *h = fg_pt_handle_get(fi->fh);
+	struct fg_pt_handle *h;
 	ssize_t r;
 
+	if (fg_pt_as_caller(req) != 0)
+		return;
+	h = fg_pt_handle_get(fi->fh);
 	if (h == NULL) {
 		fuse_reply_err(req, EBADF);
 		return;

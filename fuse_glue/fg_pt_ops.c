@@ -53,6 +53,9 @@ parent_and_name(
 	struct fg_pt_node *p;
 	int err = fg_pt_check_name(name);
 
+	/* Every op with a parent and a name comes here first. */
+	if (fg_pt_as_caller(req) != 0)
+		return NULL;
 	if (err == 0 && mutation && fg_pt_conf.read_only)
 		err = -EROFS;
 	if (err != 0) {
@@ -114,11 +117,14 @@ fg_pt_op_forget_multi(
 void
 fg_pt_op_getattr(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi)
 {
-	struct fg_pt_node *n = fg_pt_node_get(ino);
+	struct fg_pt_node *n;
 	struct fg_pt_handle *h;
 	struct stat st;
 	int err;
 
+	if (fg_pt_as_caller(req) != 0)
+		return;
+	n = fg_pt_node_get(ino);
 	if (n == NULL) {
 		fuse_reply_err(req, ESTALE);
 		return;
@@ -190,6 +196,8 @@ fg_pt_op_setattr(fuse_req_t req, fuse_ino_t ino, struct stat *attr, int to_set,
 		fuse_reply_err(req, EROFS);
 		return;
 	}
+	if (fg_pt_as_caller(req) != 0)
+		return;
 	n = fg_pt_node_get(ino);
 	if (n == NULL) {
 		fuse_reply_err(req, ESTALE);
@@ -237,10 +245,13 @@ fg_pt_op_setattr(fuse_req_t req, fuse_ino_t ino, struct stat *attr, int to_set,
 void
 fg_pt_op_readlink(fuse_req_t req, fuse_ino_t ino)
 {
-	struct fg_pt_node *n = fg_pt_node_get(ino);
+	struct fg_pt_node *n;
 	char buf[PATH_MAX + 1];
 	ssize_t len;
 
+	if (fg_pt_as_caller(req) != 0)
+		return;
+	n = fg_pt_node_get(ino);
 	if (n == NULL) {
 		fuse_reply_err(req, ESTALE);
 		return;
@@ -285,10 +296,8 @@ fg_pt_op_mknod(fuse_req_t req, fuse_ino_t parent, const char *name, mode_t mode,
 	if (p == NULL)
 		return;
 	mode = type | (mode & 07777 & ~fuse_req_ctx(req)->umask);
-	fg_pt_creds_begin(req);
 	if (mknodat(p->fd, name, mode, rdev) == -1)
 		err = -errno;
-	fg_pt_creds_end();
 	reply_new_entry(req, p, name, err);
 }
 
@@ -301,10 +310,8 @@ fg_pt_op_mkdir(fuse_req_t req, fuse_ino_t parent, const char *name, mode_t mode)
 	if (p == NULL)
 		return;
 	mode = mode & 07777 & ~fuse_req_ctx(req)->umask;
-	fg_pt_creds_begin(req);
 	if (mkdirat(p->fd, name, mode) == -1)
 		err = -errno;
-	fg_pt_creds_end();
 	reply_new_entry(req, p, name, err);
 }
 
@@ -344,10 +351,8 @@ fg_pt_op_symlink(
 	if (p == NULL)
 		return;
 	/* The target is only text: the backend never follows it. */
-	fg_pt_creds_begin(req);
 	if (symlinkat(link, p->fd, name) == -1)
 		err = -errno;
-	fg_pt_creds_end();
 	reply_new_entry(req, p, name, err);
 }
 
@@ -427,10 +432,13 @@ fg_pt_op_link(
 void
 fg_pt_op_statfs(fuse_req_t req, fuse_ino_t ino)
 {
-	struct fg_pt_node *n = fg_pt_node_get(ino);
+	struct fg_pt_node *n;
 	struct statvfs sv;
 	int err = 0;
 
+	if (fg_pt_as_caller(req) != 0)
+		return;
+	n = fg_pt_node_get(ino);
 	if (n == NULL) {
 		fuse_reply_err(req, ESTALE);
 		return;
@@ -455,6 +463,8 @@ fg_pt_op_setxattr(fuse_req_t req, fuse_ino_t ino, const char *name,
 		fuse_reply_err(req, EROFS);
 		return;
 	}
+	if (fg_pt_as_caller(req) != 0)
+		return;
 	n = fg_pt_node_get(ino);
 	if (n == NULL) {
 		fuse_reply_err(req, ESTALE);
@@ -468,10 +478,13 @@ fg_pt_op_setxattr(fuse_req_t req, fuse_ino_t ino, const char *name,
 void
 fg_pt_op_getxattr(fuse_req_t req, fuse_ino_t ino, const char *name, size_t size)
 {
-	struct fg_pt_node *n = fg_pt_node_get(ino);
+	struct fg_pt_node *n;
 	char *buf = NULL;
 	ssize_t r;
 
+	if (fg_pt_as_caller(req) != 0)
+		return;
+	n = fg_pt_node_get(ino);
 	if (n == NULL) {
 		fuse_reply_err(req, ESTALE);
 		return;
@@ -495,10 +508,13 @@ fg_pt_op_getxattr(fuse_req_t req, fuse_ino_t ino, const char *name, size_t size)
 void
 fg_pt_op_listxattr(fuse_req_t req, fuse_ino_t ino, size_t size)
 {
-	struct fg_pt_node *n = fg_pt_node_get(ino);
+	struct fg_pt_node *n;
 	char *buf = NULL;
 	ssize_t r;
 
+	if (fg_pt_as_caller(req) != 0)
+		return;
+	n = fg_pt_node_get(ino);
 	if (n == NULL) {
 		fuse_reply_err(req, ESTALE);
 		return;
@@ -529,6 +545,8 @@ fg_pt_op_removexattr(fuse_req_t req, fuse_ino_t ino, const char *name)
 		fuse_reply_err(req, EROFS);
 		return;
 	}
+	if (fg_pt_as_caller(req) != 0)
+		return;
 	n = fg_pt_node_get(ino);
 	if (n == NULL) {
 		fuse_reply_err(req, ESTALE);

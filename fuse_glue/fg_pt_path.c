@@ -111,15 +111,18 @@ fg_pt_reopen(struct fg_pt_node *n, int flags)
 	flags &= PT_OPEN_FLAGS;
 	if (n->type == S_IFLNK)
 		return -ELOOP;
-	if (n->type == S_IFDIR) {
-		/* "." beneath the directory itself needs no /proc. */
-		fd = openat(n->fd, ".", flags | O_DIRECTORY | O_CLOEXEC);
-		return fd >= 0 ? fd : -errno;
-	}
 	if (fg_pt_conf.proc_fd >= 0) {
-		/* The magic link names exactly the inode we hold. */
+		/* The magic link names exactly the inode we hold, and only
+		 * its own permission bits are checked, as for a local open
+		 * of a path that was already resolved. */
 		snprintf(num, sizeof(num), "%d", n->fd);
 		fd = openat(fg_pt_conf.proc_fd, num, flags | O_CLOEXEC);
+		return fd >= 0 ? fd : -errno;
+	}
+	if (n->type == S_IFDIR) {
+		/* "." beneath the directory itself needs no /proc (but
+		 * search permission on it). */
+		fd = openat(n->fd, ".", flags | O_DIRECTORY | O_CLOEXEC);
 		return fd >= 0 ? fd : -errno;
 	}
 	/* No /proc: open by the last known parent and name, and accept it

@@ -366,9 +366,12 @@ sess_find(void *arg, uint64_t unique, struct fg_expect *e)
 			return FG_FIND_OK;
 		if (r != NULL && r->intr == FG_INTR_NONE)
 			return FG_FIND_UNKNOWN;
-		/* Victim finished, or a duplicate answer: harmless. */
-		return victim_unique < s->next_unique ? FG_FIND_STALE
-		                                      : FG_FIND_UNKNOWN;
+		/* Victim finished, or a duplicate answer: harmless. Unique 1
+		 * would name victim 0, which is never issued (uniques start
+		 * at 2): unknown like any other never issued. */
+		return victim_unique != 0 && victim_unique < s->next_unique
+		           ? FG_FIND_STALE
+		           : FG_FIND_UNKNOWN;
 	}
 	if (r == NULL)
 		return FG_FIND_UNKNOWN;

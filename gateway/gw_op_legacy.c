@@ -896,12 +896,11 @@ dirread_done(struct fg_req *fr, const struct fg_reply *rep, void *arg)
 		gw_req_fail(r, -EIO);
 		return;
 	}
-	if (d->len || !any) {
+	/* A count too small for the next entry gets 0 bytes, not an error:
+	 * the Linux client fills its buffer with reads of what is left of
+	 * it and stops at a short read; the entry comes with the next. */
+	if (d->len || !any || full) {
 		dirread_finish(r, !any);
-		return;
-	}
-	if (full) {
-		gw_req_fail(r, -EMSGSIZE);	/* count holds no entry */
 		return;
 	}
 	/* Only "." and "..": read on, unless flushed or stuck. */

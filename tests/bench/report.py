@@ -52,6 +52,16 @@ def med(wl, srv, key):
     return statistics.median(float(r[key]) for r in rs)
 
 
+def spread(wl, srv, key):
+    """(max - min) / median of the runs, in percent."""
+    rs = runs.get((wl, srv))
+    if not rs or len(rs) < 2:
+        return '—'
+    v = [float(r[key]) for r in rs]
+    m = statistics.median(v)
+    return '%.0f%%' % (100.0 * (max(v) - min(v)) / m) if m else '—'
+
+
 def cpu_per(wl, srv, pid):
     """Median CPU microseconds of process pid per unit (per MiB for I/O)."""
     rs = runs.get((wl, srv))
@@ -97,24 +107,26 @@ for n in notes:
     print('#', n)
 print()
 print('Medians of the runs; ratios are ninegate / other (higher is better '
-      'for ninegate). CPU is per unit: per MiB for read/write, per 1000 '
+      'for ninegate); spread is (max - min) / median of ninegate\'s runs. '
+      'CPU is per unit: per MiB for read/write, per 1000 '
       'entries for readdir, per 9P request for mixed, else per operation '
       '(µs, user+system, of the gateway / its backend / diod / '
       'passthrough_ll).')
 print()
 print('| workload | unit | ninegate | diod -t 1 | diod | kernel FUSE | '
-      'ng/diod -t 1 | ng/diod | ng/kFUSE | CPU gw | CPU backend | '
-      'CPU diod | CPU pll |')
-print('|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|')
+      'ng/diod -t 1 | ng/diod | ng/kFUSE | ng spread | CPU gw | '
+      'CPU backend | CPU diod | CPU pll |')
+print('|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|')
 for wl in order:
     if wl.startswith('sshfs-'):
         continue
     key, unit = metric_of(wl)
     ng, d1, dn, kf = (med(wl, s, key) for s in ('ng', 'diod1', 'diod',
                                                'kfuse'))
-    print('| %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |'
+    print('| %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s '
+          '| %s |'
           % (wl, unit, fmt(ng), fmt(d1), fmt(dn), fmt(kf), ratio(ng, d1),
-             ratio(ng, dn), ratio(ng, kf),
+             ratio(ng, dn), ratio(ng, kf), spread(wl, 'ng', key),
              fmt(cpu_per(wl, 'ng', 0), 1), fmt(cpu_per(wl, 'ng', 1), 1),
              fmt(cpu_per(wl, 'diod', 0), 1), fmt(cpu_per(wl, 'kfuse', 0), 1)))
 

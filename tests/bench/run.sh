@@ -211,6 +211,7 @@ WORKLOADS=(
 	"getattr-1|-t 1 getattr big|-t 1 getattr big"
 	"getattr-16|-t 1 -d 16 getattr big|-t 1 -d 16 getattr big"
 	"stat|-n $NFILES -P f stat many|-n $NFILES -P f stat many"
+	"stat-16|-n $NFILES -d 16 -P f stat many|-n $NFILES -d 16 -P f stat many"
 	"readdir|-t 1 readdir many|-t 1 readdir many"
 	"create|-n $NFILES -P f create NEWDIR|-n $NFILES -P f create NEWDIR"
 	"mixed|-t 2 -c 4 -d 4 -N $NFILES -D many mixed big|-"

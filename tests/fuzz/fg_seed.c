@@ -1,13 +1,15 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * Writes the seed corpus of fuzz_fg_reply (tests/fuzz/corpus/fg/) from the
- * golden FUSE vectors: one input per vector reply, one answering every
- * request in turn, and one mixing replies with interrupts, detaches and
- * timer turns. The input format is fuzz_fg_reply.c's (fuzz_fg_seed).
+ * golden FUSE vectors: one input per vector reply (and the interrupt
+ * answered with ENOSYS), one answering every request in turn, and one
+ * mixing replies with interrupts, detaches, timer turns and a full
+ * socket. The input format is fuzz_fg_reply.c's (fuzz_fg_seed).
  * Run by hand when vectors change: fg_seed tests/fuzz/corpus/fg
  */
 #include "fg_vectors.h"
 
+#include <errno.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -50,6 +52,8 @@ main(int argc, char **argv)
 		return 2;
 	}
 	all[0] = mixed[0] = 0; /* a good INIT at 7.38 */
+	/* stop reading with a small socket buffer: the session queues */
+	mixed_len += act(mixed + mixed_len, 5, 0);
 	for (size_t i = 0; i < t_fg_nvectors; i++) {
 		const struct t_fg_vector *v = &t_fg_vectors[i];
 		size_t n = fuzz_fg_seed(v, one, sizeof(one));
@@ -66,6 +70,14 @@ main(int argc, char **argv)
 			return 1;
 		if (v->how == T_FG_INIT)
 			continue;
+		if (v->how == T_FG_INTERRUPT) {
+			/* the other answer that matters: no interrupts */
+			int32_t enosys = -ENOSYS;
+
+			memcpy(one + 3 + 4, &enosys, 4);
+			if (put(argv[1], "INTERRUPT_ENOSYS", one, n) != 0)
+				return 1;
+		}
 		memcpy(all + all_len, one + 1, n - 1);
 		all_len += n - 1;
 		/* interrupt the next request, then answer this one; every
@@ -80,6 +92,7 @@ main(int argc, char **argv)
 	}
 	mixed_len += act(mixed + mixed_len, 3, 0);
 	mixed_len += act(mixed + mixed_len, 4, 7);
+	mixed_len += act(mixed + mixed_len, 6, 0);
 	if (put(argv[1], "all_replies", all, all_len) != 0 ||
 	    put(argv[1], "mixed", mixed, mixed_len) != 0)
 		return 1;

@@ -22,7 +22,8 @@
  * opcode[4] which[1] intr[1] and puts there the unique of the which-th
  * request of that opcode (INTERRUPT: of the which-th interrupted one), bit
  * 13 makes it an action instead (bits 0-2 what, 3-12 an argument; no
- * bytes follow): interrupt, detach, timer, flush, submit, writable.
+ * bytes follow): interrupt, detach, timer, flush, submit, stop reading
+ * with a small socket buffer, read again and report writable.
  *
  * Built with clang -fsanitize=fuzzer, and with the project compiler for
  * the corpus replay test (fuzz_replay.c). fuzz_fg_seed() writes seeds in
@@ -83,6 +84,8 @@ struct harness {
 	void *kept[MAX_KEPT];
 	size_t nkept;
 	unsigned broken_calls;
+	bool want_write;
+	bool no_drain;	/* let the session's output queue up */
 };
 
 /* ------------------------------------------------------------- hooks */
@@ -97,7 +100,34 @@ broken_cb(void *arg, const char *reason)
 	CHECK(h->broken_calls == 1);
 }
 
-static const struct fg_hooks hooks = {.broken_cb = broken_cb};
+static void
+timer_cb(void *arg, unsigned ms)
+{
+	(void)arg;
+	CHECK(ms <= 1000);
+}
+
+static void
+want_write_cb(void *arg, bool want)
+{
+	struct harness *h = arg;
+
+	h->want_write = want;
+}
+
+static void
+trace_cb(void *arg, const char *line)
+{
+	(void)arg;
+	CHECK(line[0] != '\0' && strlen(line) < 512);
+}
+
+static const struct fg_hooks hooks = {
+    .broken_cb = broken_cb,
+    .timer_cb = timer_cb,
+    .want_write_cb = want_write_cb,
+    .trace_cb = trace_cb,
+};
 
 /* Read and check what the session sent, so its socket never fills. */
 static void
@@ -107,6 +137,8 @@ drain(struct harness *h)
 	struct fuse_in_header ih;
 	ssize_t n;
 
+	if (h->no_drain)
+		return;
 	while ((n = recv(h->bfd, buf, sizeof(buf), MSG_DONTWAIT)) > 0) {
 		CHECK((size_t)n >= IN_HDR);
 		memcpy(&ih, buf, IN_HDR);
@@ -371,8 +403,22 @@ action(struct harness *h, unsigned what, unsigned arg)
 			add_slot(h, &op, false);
 		}
 		break;
+	case 5:
+		/* stop reading what the session sends, with a small socket
+		 * buffer: its sends queue up (until action 6) */
+		if (!h->no_drain) {
+			int small = 1;
+
+			h->no_drain = true;
+			(void)setsockopt(fg_session_fd(h->s), SOL_SOCKET,
+			    SO_SNDBUF, &small, sizeof(small));
+		}
+		break;
 	default:
-		(void)fg_session_on_writable(h->s);
+		h->no_drain = false;
+		drain(h);
+		if (h->want_write)
+			(void)fg_session_on_writable(h->s);
 		break;
 	}
 	drain(h);
@@ -467,6 +513,20 @@ run_session(const uint8_t *data, size_t size)
 	}
 	if (rc == 0 && !fg_session_is_broken(h.s))
 		fg_session_flush(h.s);
+	/* room for what fg_session_free sends, so that it never waits */
+	if (h.no_drain) {
+		int big = 1 << 20;
+
+		(void)setsockopt(fg_session_fd(h.s), SOL_SOCKET, SO_SNDBUF,
+		    &big, sizeof(big));
+		h.no_drain = false;
+	}
+	drain(&h);
+	for (int i = 0; i < 1000 && h.want_write; i++) {
+		if (fg_session_on_writable(h.s) < 0)
+			break;
+		drain(&h);
+	}
 	fg_session_free(h.s);
 	/* Every request not detached completed exactly once. */
 	for (size_t i = 0; i < h.nslots; i++)

@@ -138,10 +138,13 @@ class Gateway:
             self.argv, stdin=stdin, stdout=stdout, stderr=self.logf,
             env=sanitizer_env(env), pass_fds=pass_fds)
         self.rc = None
-        if wait and not self.wait_log("sandbox:", 30):
+        self.kids = []
+        if wait and not self.wait_log("ninegate: sandbox:", 30):
             not_ok("ninegate started", self.log())
             self.stop()
             finish()
+        if wait:
+            self.kids = children_of(self.pid)
 
     @property
     def pid(self):
@@ -173,9 +176,18 @@ class Gateway:
         try:
             self.rc = self.proc.wait(30)
         except subprocess.TimeoutExpired:
+            not_ok("ninegate ended within 30 s of %s" %
+                   signal.Signals(sig).name, self.log())
             self.proc.kill()
             self.rc = self.proc.wait()
         self.logf.close()
+        for k in self.kids:      # a backend it could not stop
+            if not pid_gone(k, 0.5):
+                not_ok("backend %d ended with ninegate" % k)
+                try:
+                    os.kill(k, signal.SIGKILL)
+                except OSError:
+                    pass
         if self.rc == -signal.SIGSYS:
             not_ok("ninegate was not killed by the sandbox",
                    "ninegate died by SIGSYS: rerun with --seccomp trap to "
@@ -196,13 +208,18 @@ def children_of(pid):
 
 
 def pid_gone(pid, timeout=10.0):
-    """True once pid no longer exists (a zombie still counts as there)."""
+    """True once pid has ended (no such process, or a zombie)."""
     end = time.monotonic() + timeout
-    while time.monotonic() < end:
-        if not os.path.exists("/proc/%d" % pid):
+    while True:
+        try:
+            with open("/proc/%d/stat" % pid) as f:
+                if f.read().rsplit(")", 1)[1].split()[0] == "Z":
+                    return True
+        except (OSError, IndexError):
             return True
+        if time.monotonic() >= end:
+            return False
         time.sleep(0.02)
-    return False
 
 
 def vmrss_kib(pid):

@@ -310,6 +310,24 @@ remove_dir(const struct t_gw *g)
 	rmdir(g->dir);
 }
 
+/* Did ASan/UBSan say anything on ninegate's stderr (which also carries
+ * the backend's stderr lines)? */
+static bool
+sanitizer_report(const struct t_gw *g)
+{
+	char line[1024];
+	bool found = false;
+	FILE *f = fopen(g->errlog, "re");
+
+	while (f && !found && fgets(line, sizeof(line), f))
+		found = strstr(line, "AddressSanitizer") ||
+		    strstr(line, "LeakSanitizer") ||
+		    strstr(line, "runtime error:");
+	if (f)
+		fclose(f);
+	return found;
+}
+
 int
 t_gw_stop(struct t_gw *g, int timeout_ms, struct t_report *rep)
 {
@@ -341,6 +359,12 @@ t_gw_stop(struct t_gw *g, int timeout_ms, struct t_report *rep)
 			hint_status(g, st);
 			ret = -1;
 		}
+	}
+	if (ret == 0 && sanitizer_report(g)) {
+		printf("# a sanitizer reported an error (ninegate or, through "
+		    "its log, testfs):\n");
+		print_file(g->errlog, "#   ninegate: ");
+		ret = -1;
 	}
 	if (rep)
 		(void)t_report_read(g->report, rep);
@@ -624,4 +648,19 @@ t_gw_log_lines(const struct t_gw *g)
 
 	(void)log_scan(g, 0, log_none, NULL, &n);
 	return n;
+}
+
+bool
+t_gw_log_wait_count(const struct t_gw *g, const char *op, int n,
+    int timeout_ms)
+{
+	int64_t end = t_now_ms() + timeout_ms;
+
+	for (;;) {
+		if (t_gw_log_count(g, op, 0) >= n)
+			return true;
+		if (t_now_ms() > end)
+			return false;
+		poll_pause();
+	}
 }

@@ -138,5 +138,9 @@ int t_gw_log_wait(const struct t_gw *g, int from, const char *op,
  * (and target, when non-zero). */
 int t_gw_log_count(const struct t_gw *g, const char *op, uint64_t target);
 int t_gw_log_lines(const struct t_gw *g);
+/* Poll until at least n lines have opcode op, up to timeout_ms; returns
+ * whether they came. */
+bool t_gw_log_wait_count(const struct t_gw *g, const char *op, int n,
+    int timeout_ms);
 
 #endif

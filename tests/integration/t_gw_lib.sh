@@ -49,7 +49,10 @@ gw_start() {
 	GW_PID=$!
 	T_PIDS="$T_PIDS $GW_PID"
 	for _ in $(seq 1 600); do
-		grep -q 'sandbox:' "$GW_LOG" && return 0
+		if grep -q '^ninegate: sandbox:' "$GW_LOG"; then
+			T_PIDS="$T_PIDS $(backend_pid)"
+			return 0
+		fi
 		kill -0 "$GW_PID" 2>/dev/null || break
 		sleep 0.05
 	done
@@ -70,9 +73,19 @@ gw_must_start() {
 	fi
 }
 
-# gw_rc: wait for GW_PID to end and set GW_RC; a SIGSYS death is a failure
+# gw_wait: wait (up to 30 s) for GW_PID to end and set GW_RC; a SIGSYS death is a failure
 # of its own with the hint.
 gw_wait() {
+	local _
+	for _ in $(seq 1 600); do
+		kill -0 "$GW_PID" 2>/dev/null || break
+		sleep 0.05
+	done
+	if kill -0 "$GW_PID" 2>/dev/null; then
+		not_ok "ninegate ended within 30 s (killed now; log follows)"
+		sed 's/^/#   /' "$GW_LOG"
+		kill -KILL "$GW_PID"
+	fi
 	wait "$GW_PID"
 	GW_RC=$?
 	if [ "$GW_RC" -eq $((128 + 31)) ]; then

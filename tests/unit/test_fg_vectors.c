@@ -22,6 +22,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <unistd.h>
 
 #define OUT_HDR sizeof(struct fuse_out_header)
@@ -34,17 +35,59 @@ struct run {
 	struct t_msg *m;   /* the request the session sent */
 };
 
-/* Read the next message the session sent into run->m. */
+/* Read the next message the session sent into run->m (vectors are
+ * small: a stack buffer, not t_recv's 2 MiB one, keeps the thousands of
+ * sessions below cheap, under valgrind too). */
 static void
 recv_req(struct run *x)
 {
-	ck_assert_msg(t_recv(&x->f, x->m), "the session sent a request");
+	unsigned char buf[4096];
+	ssize_t n = recv(x->f.bfd, buf, sizeof(buf), MSG_DONTWAIT);
+
+	ck_assert_msg(n >= (ssize_t)sizeof(x->m->ih),
+	    "the session sent a request");
+	x->m->len = (size_t)n;
+	memcpy(&x->m->ih, buf, sizeof(x->m->ih));
+	x->m->body_len = (size_t)n - sizeof(x->m->ih);
+	memcpy(x->m->body, buf + sizeof(x->m->ih), x->m->body_len);
+}
+
+/* Nothing more was sent (EOF after DESTROY counts as nothing). */
+static bool
+nothing_sent(struct run *x)
+{
+	unsigned char b;
+	ssize_t n = recv(x->f.bfd, &b, 1, MSG_DONTWAIT);
+
+	return n == 0 || (n < 0 && errno == EAGAIN);
+}
+
+/* t_fake_init's INIT (7.38, MAX_PAGES, 1 MiB), without its buffers. */
+static void
+init_session(struct run *x)
+{
+	struct fuse_init_out io;
+	char err[256];
+
+	memset(&io, 0, sizeof(io));
+	io.major = 7;
+	io.minor = FUSE_KERNEL_MINOR_VERSION;
+	io.flags = FUSE_MAX_PAGES;
+	io.max_write = 1u << 20;
+	io.max_readahead = 1u << 20;
+	io.max_pages = 256;
+	io.time_gran = 1;
+	t_reply(&x->f, 2, 0, &io, sizeof(io));
+	ck_assert_int_eq(
+	    fg_session_init(x->f.s, 0, -1, 1000, err, sizeof(err)), 0);
+	recv_req(x);
+	ck_assert_uint_eq(x->m->ih.opcode, FUSE_INIT);
 }
 
 static void
 start_submit(const struct t_fg_vector *v, struct run *x)
 {
-	t_fake_init(&x->f, 0, FUSE_MAX_PAGES, 0);
+	init_session(x);
 	ck_assert_int_eq(fg_submit(x->f.s, &v->op, t_done, &x->d, &x->r), 0);
 	ck_assert_uint_eq(fg_req_unique(x->r), 4);
 	recv_req(x);
@@ -62,7 +105,7 @@ start_forget(const struct t_fg_vector *v, struct run *x)
 {
 	size_t n = 0;
 
-	t_fake_init(&x->f, 0, FUSE_MAX_PAGES, 0);
+	init_session(x);
 	for (size_t i = 0; i < 2 && v->forget[i] != 0; i++, n++) {
 		struct t_done d = {0};
 		struct fuse_entry_out e;
@@ -76,7 +119,7 @@ start_forget(const struct t_fg_vector *v, struct run *x)
 	}
 	for (size_t i = 0; i < n; i++)
 		fg_forget(x->f.s, v->forget[i], 1);
-	ck_assert_msg(!t_recv(&x->f, x->m), "FORGETs wait for the flush");
+	ck_assert_msg(nothing_sent(x), "FORGETs wait for the flush");
 	fg_session_flush(x->f.s);
 	recv_req(x);
 }
@@ -94,7 +137,7 @@ static void
 start_destroy(const struct t_fg_vector *v, struct run *x)
 {
 	(void)v;
-	t_fake_init(&x->f, 0, FUSE_MAX_PAGES, 0);
+	init_session(x);
 	fg_session_free(x->f.s);
 	x->f.s = NULL;
 	recv_req(x);
@@ -215,7 +258,7 @@ START_TEST(test_vec_request_bytes)
 	ck_assert_msg(memcmp(x.m->body, v->req + sizeof(x.m->ih),
 	                  v->req_len - sizeof(x.m->ih)) == 0,
 	    "%s: body differs", v->name);
-	ck_assert_msg(!t_recv(&x.f, x.m), "%s: one message only", v->name);
+	ck_assert_msg(nothing_sent(&x), "%s: one message only", v->name);
 	run_end(&x);
 	free(x.m);
 }
@@ -499,7 +542,7 @@ START_TEST(test_vec_errors_and_uniques_break)
 	static const int errs[] = {-4096, 1, INT_MIN, INT_MAX, -100000};
 	/* never issued: even ones, and interrupts of never-issued ones */
 	static const uint64_t uniques[] = {
-	    1000, 1001, UINT64_MAX - 1, UINT64_MAX, 6, 7};
+	    1000, 1001, UINT64_MAX - 1, UINT64_MAX, 6, 7, 1};
 	const struct t_fg_vector *v = &t_fg_vectors[_i];
 	struct run x = {.m = t_msg_new()};
 	struct bad b = {.buf = malloc(v->rep_len + 64)};

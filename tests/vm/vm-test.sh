@@ -99,7 +99,9 @@ else
 	port=$("$vmtool" freeport)
 	case "$server" in
 	ninegate)
-		"$ninegate" -l "tcp:127.0.0.1:$port" --export "$exp" >"$srvlog" 2>&1 &
+		# shellcheck disable=SC2086 # NINEGATE_OPTS: extra words, e.g. --debug
+		"$ninegate" -l "tcp:127.0.0.1:$port" ${NINEGATE_OPTS:-} --export "$exp" \
+			>"$srvlog" 2>&1 &
 		spid=$! ;;
 	diod)
 		# diod wants the export path as aname
