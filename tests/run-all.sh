@@ -5,6 +5,8 @@
 #     integration (sandbox on).
 #  2. plain build: the unit suite under valgrind, and the 'valgrind' suite
 #     (the gateway serving real traffic under valgrind, seccomp off).
+#  3. the 'vm' suite on the plain build: Debian's 6.1 kernel in qemu mounts
+#     ninegate with its 9p client (tests/vm/).
 # Prints Check's summary lines and one closing "N passed, N failed" line.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -35,6 +37,8 @@ meson test -C build-vg --print-errorlogs --num-processes 2 --suite unit \
 	|| status=1
 meson test -C build-vg --print-errorlogs --suite valgrind \
 	--logbase testlog-vgsuite || status=1
+meson test -C build-vg --print-errorlogs --suite vm \
+	--logbase testlog-vm || status=1
 
 echo
 echo "== Check summaries"
@@ -43,7 +47,8 @@ grep -h '^[0-9]*%: Checks:' build-asan/meson-logs/testlog.txt \
 pass=0 fail=0 skip=0
 for f in build-asan/meson-logs/testlog.json \
     build-vg/meson-logs/testlog-valgrind.json \
-    build-vg/meson-logs/testlog-vgsuite.json; do
+    build-vg/meson-logs/testlog-vgsuite.json \
+    build-vg/meson-logs/testlog-vm.json; do
 	[ -f "$f" ] || continue
 	pass=$((pass + $(grep -c '"result": "OK"' "$f" || true)))
 	fail=$((fail + $(grep -cE '"result": "(FAIL|ERROR|TIMEOUT|UNEXPECTEDPASS)"' "$f" || true)))
