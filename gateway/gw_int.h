@@ -124,7 +124,8 @@ struct gw_node {
 	struct fuse_attr attr;	/* last attributes, valid until attr_expiry */
 	uint64_t attr_expiry_ns;
 	uint64_t attr_gen;	/* gw_attr_gen when attr was stored */
-	struct gw_node *hnext;	/* hash chain */
+	struct gw_node *hnext;	/* nodeid hash chain */
+	struct gw_node *nnext;	/* (parent, name) hash chain */
 };
 
 struct gw_node *gw_node_get(uint64_t nodeid);

@@ -15,8 +15,9 @@
 #include "gw_int.h"
 
 uint64_t gw_attr_gen;
-static struct gw_node **table;
-static size_t table_size;	/* power of two */
+static struct gw_node **table;	/* by nodeid, chained through hnext */
+static struct gw_node **names;	/* by (parent, name), through nnext */
+static size_t table_size;	/* power of two, for both */
 static size_t nnodes;
 
 static size_t
@@ -26,17 +27,53 @@ slot(uint64_t nodeid)
 	return (size_t)(h >> 32) & (table_size - 1);
 }
 
+static size_t
+name_slot(const struct gw_node *parent, const char *name, size_t len)
+{
+	uint64_t h = parent->nodeid * 0x9e3779b97f4a7c15ull;
+
+	for (size_t i = 0; i < len; i++)
+		h = (h ^ (unsigned char)name[i]) * 0x100000001b3ull;
+	return (size_t)(h >> 32) & (table_size - 1);
+}
+
+static void
+name_link(struct gw_node *n)
+{
+	size_t s = name_slot(n->parent, n->name, strlen(n->name));
+
+	n->nnext = names[s];
+	names[s] = n;
+}
+
+static void
+name_unlink(struct gw_node *n)
+{
+	if (!n->parent || !n->name)
+		return;
+	struct gw_node **pp = &names[name_slot(n->parent, n->name,
+	    strlen(n->name))];
+	while (*pp != n)
+		pp = &(*pp)->nnext;
+	*pp = n->nnext;
+}
+
 static int
 grow(void)
 {
-	size_t nsize = table_size ? table_size * 2 : 1024;
+	size_t osize = table_size, nsize = osize ? osize * 2 : 1024;
 	struct gw_node **nt = calloc(nsize, sizeof(*nt));
+	struct gw_node **nn = calloc(nsize, sizeof(*nn));
 
-	if (!nt)
+	if (!nt || !nn) {
+		free(nt);
+		free(nn);
 		return -ENOMEM;
+	}
 	struct gw_node **old = table;
-	size_t osize = table_size;
+	free(names);
 	table = nt;
+	names = nn;
 	table_size = nsize;
 	for (size_t i = 0; i < osize; i++) {
 		struct gw_node *n = old[i], *next;
@@ -45,6 +82,8 @@ grow(void)
 			size_t s = slot(n->nodeid);
 			n->hnext = table[s];
 			table[s] = n;
+			if (n->parent && n->name)
+				name_link(n);
 		}
 	}
 	free(old);
@@ -106,6 +145,19 @@ gw_node_attr_fresh(const struct gw_node *n)
 	    gw_now_ns() < n->attr_expiry_ns;
 }
 
+static struct gw_node *
+find_child(struct gw_node *dir, const char *name, size_t name_len)
+{
+	if (!table_size)
+		return NULL;
+	for (struct gw_node *n = names[name_slot(dir, name, name_len)]; n;
+	    n = n->nnext)
+		if (n->parent == dir && strlen(n->name) == name_len &&
+		    memcmp(n->name, name, name_len) == 0)
+			return n;
+	return NULL;
+}
+
 static void
 set_parent(struct gw_node *n, struct gw_node *parent, const char *name,
     size_t name_len)
@@ -122,9 +174,21 @@ set_parent(struct gw_node *n, struct gw_node *parent, const char *name,
 	if (parent)
 		gw_node_ref(parent);
 	struct gw_node *old = n->parent;
+	name_unlink(n);
 	free(n->name);
 	n->name = nm;
 	n->parent = parent;
+	if (parent && nm) {
+		/* A node still known by this name was replaced behind our
+		 * back: it keeps its parent (for `..`), not the name. */
+		struct gw_node *stale = find_child(parent, nm, name_len);
+		if (stale) {
+			name_unlink(stale);
+			free(stale->name);
+			stale->name = NULL;
+		}
+		name_link(n);
+	}
 	if (old)
 		gw_node_unref(gw_srv, old);
 }
@@ -189,6 +253,7 @@ gw_node_unref(struct gw_server *srv, struct gw_node *n)
 		while (*pp != n)
 			pp = &(*pp)->hnext;
 		*pp = n->hnext;
+		name_unlink(n);
 		nnodes--;
 		if (n->nlookup && n->nodeid != FUSE_ROOT_ID && srv->fs)
 			fg_forget(srv->fs, n->nodeid, n->nlookup);
@@ -196,18 +261,6 @@ gw_node_unref(struct gw_server *srv, struct gw_node *n)
 		free(n);
 		n = parent;	/* drop the child's reference on its parent */
 	}
-}
-
-static struct gw_node *
-find_child(struct gw_node *dir, const char *name, size_t name_len)
-{
-	for (size_t i = 0; i < table_size; i++)
-		for (struct gw_node *n = table[i]; n; n = n->hnext)
-			if (n->parent == dir && n->name &&
-			    strlen(n->name) == name_len &&
-			    memcmp(n->name, name, name_len) == 0)
-				return n;
-	return NULL;
 }
 
 void

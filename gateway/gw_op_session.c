@@ -151,18 +151,32 @@ gw_op_clunk(struct gw_req *r)
 
 /* ------------------------------------------------------------- remove */
 
+/* What was unlinked: the node table forgets that name when it is done. */
+struct remove_op {
+	struct gw_node *dir;	/* one reference */
+	size_t name_len;
+	char name[];
+};
+
+static void
+remove_release(struct gw_req *r)
+{
+	struct remove_op *o = r->op;
+
+	gw_node_unref(r->conn->srv, o->dir);
+}
+
 static void
 remove_done(struct fg_req *fr, const struct fg_reply *rep, void *arg)
 {
 	struct gw_req *r = arg;
-	struct gw_node *n = r->fid->node;
+	struct remove_op *o = r->op;
 	struct p9_msg m = { .type = r->msg.type == P9_TCLUNK ? P9_RCLUNK :
 		P9_RREMOVE };
 
 	(void)gw_req_fuse_done(r, fr);
-	if (rep->error == 0 && n->parent)
-		gw_node_removed(r->conn->srv, n->parent, n->name,
-		    strlen(n->name));
+	if (rep->error == 0)
+		gw_node_removed(r->conn->srv, o->dir, o->name, o->name_len);
 	gw_fid_unhash(r->conn, r->fid);
 	if (rep->error && r->msg.type == P9_TREMOVE)
 		gw_req_fail(r, rep->error);
@@ -177,17 +191,30 @@ remove_node(struct gw_req *r, fg_done_fn *done)
 	int err = -EBUSY;	/* the root, or a node whose name is unknown */
 
 	if (n->parent && n->name) {
+		size_t len = strlen(n->name);
+		struct remove_op *o = malloc(sizeof(*o) + len + 1);
+		if (!o) {
+			err = -ENOMEM;
+			goto fail;
+		}
+		o->dir = n->parent;
+		gw_node_ref(o->dir);
+		o->name_len = len;
+		memcpy(o->name, n->name, len + 1);
+		r->op = o;
+		r->abandon_fn = remove_release;
 		struct fg_op op = {
 			.opcode = S_ISDIR(n->mode) ? FUSE_RMDIR : FUSE_UNLINK,
-			.nodeid = n->parent->nodeid,
+			.nodeid = o->dir->nodeid,
 			.ctx = r->ctx,
-			.name = n->name,
-			.name_len = strlen(n->name),
+			.name = o->name,
+			.name_len = len,
 		};
 		err = gw_req_submit(r, &op, done);
 		if (err == 0)
 			return;
 	}
+fail:
 	gw_fid_unhash(r->conn, r->fid);
 	gw_req_fail(r, err);
 }

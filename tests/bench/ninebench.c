@@ -26,14 +26,14 @@
 #include <unistd.h>
 
 static const char *const wl_names[T_NB_NWL] = {
-	[T_NB_READ] = "read",
-	[T_NB_WRITE] = "write",
-	[T_NB_GETATTR] = "getattr",
-	[T_NB_STAT] = "stat",
-	[T_NB_READDIR] = "readdir",
-	[T_NB_CREATE] = "create",
-	[T_NB_MIXED] = "mixed",
-	[T_NB_STALL] = "stall",
+    [T_NB_READ] = "read",
+    [T_NB_WRITE] = "write",
+    [T_NB_GETATTR] = "getattr",
+    [T_NB_STAT] = "stat",
+    [T_NB_READDIR] = "readdir",
+    [T_NB_CREATE] = "create",
+    [T_NB_MIXED] = "mixed",
+    [T_NB_STALL] = "stall",
 };
 
 void
@@ -107,10 +107,23 @@ parse_size(const char *s, uint64_t *out)
 	if (errno != 0 || end == s)
 		return -1;
 	switch (*end) {
-	case 'K': case 'k': v <<= 10; end++; break;
-	case 'M': case 'm': v <<= 20; end++; break;
-	case 'G': case 'g': v <<= 30; end++; break;
-	default: break;
+	case 'K':
+	case 'k':
+		v <<= 10;
+		end++;
+		break;
+	case 'M':
+	case 'm':
+		v <<= 20;
+		end++;
+		break;
+	case 'G':
+	case 'g':
+		v <<= 30;
+		end++;
+		break;
+	default:
+		break;
 	}
 	if (*end != '\0')
 		return -1;
@@ -131,16 +144,30 @@ parse_opts(int argc, char **argv, struct t_nb_opts *o)
 	o->bs = 1u << 20;
 	o->prefix = "f";
 	o->label = "-";
-	while ((c = getopt(argc, argv, "a:A:m:c:d:n:t:s:b:oP:N:D:p:L:h")) !=
-	    -1) {
+	while (
+	    (c = getopt(argc, argv, "a:A:m:c:d:n:t:s:b:oP:N:D:p:L:h")) != -1) {
 		switch (c) {
-		case 'a': o->addr = optarg; break;
-		case 'A': o->aname = optarg; break;
-		case 'o': o->direct = true; break;
-		case 'P': o->prefix = optarg; break;
-		case 'D': o->dir = optarg; break;
-		case 'L': o->label = optarg; break;
-		case 'h': usage(stdout); exit(0);
+		case 'a':
+			o->addr = optarg;
+			break;
+		case 'A':
+			o->aname = optarg;
+			break;
+		case 'o':
+			o->direct = true;
+			break;
+		case 'P':
+			o->prefix = optarg;
+			break;
+		case 'D':
+			o->dir = optarg;
+			break;
+		case 'L':
+			o->label = optarg;
+			break;
+		case 'h':
+			usage(stdout);
+			exit(0);
 		case 't':
 			o->secs = strtod(optarg, NULL);
 			if (!(o->secs > 0))
@@ -184,8 +211,8 @@ parse_opts(int argc, char **argv, struct t_nb_opts *o)
 		t_nb_warn("mixed needs -D DIR");
 		return -1;
 	}
-	if (o->count == 0 && o->secs == 0 &&
-	    o->wl != T_NB_READ && o->wl != T_NB_WRITE)
+	if (o->count == 0 && o->secs == 0 && o->wl != T_NB_READ &&
+	    o->wl != T_NB_WRITE)
 		o->secs = 2;
 	if (o->wl == T_NB_WRITE && o->size == 0) {
 		t_nb_warn("write needs -s BYTES");
@@ -226,8 +253,10 @@ proc_sample(int pid, struct nb_proc *p)
 		const char *q = strrchr(line, ')');
 
 		if (q != NULL)
-			sscanf(q + 2, "%*c %*d %*d %*d %*d %*d %*u %*u %*u "
-			    "%*u %*u %lu %lu", &ut, &st);
+			sscanf(q + 2,
+			    "%*c %*d %*d %*d %*d %*d %*u %*u %*u "
+			    "%*u %*u %lu %lu",
+			    &ut, &st);
 	}
 	fclose(f);
 	p->cpu_s = (double)(ut + st) / (double)sysconf(_SC_CLK_TCK);
@@ -279,7 +308,7 @@ print_result(const struct t_nb_opts *o, unsigned nthreads,
     const struct nb_thread *t, double secs, const struct nb_proc *p0,
     const struct nb_proc *p1)
 {
-	struct t_nb_count sum = { 0 };
+	struct t_nb_count sum = {0};
 	double cpu = 0;
 
 	for (unsigned i = 0; i < nthreads; i++) {
@@ -294,11 +323,11 @@ print_result(const struct t_nb_opts *o, unsigned nthreads,
 	       "reqs=%llu bytes=%llu items=%llu secs=%.4f units_s=%.1f "
 	       "reqs_s=%.1f mib_s=%.2f items_s=%.1f",
 	    o->label, wl_names[o->wl], o->addr ? "9p" : "local", o->conns,
-	    o->depth, o->addr ? o->msize : o->bs,
-	    (unsigned long long)sum.units, (unsigned long long)sum.reqs,
-	    (unsigned long long)sum.bytes, (unsigned long long)sum.items,
-	    secs, (double)sum.units / secs, (double)sum.reqs / secs,
-	    (double)sum.bytes / secs / 1048576.0, (double)sum.items / secs);
+	    o->depth, o->addr ? o->msize : o->bs, (unsigned long long)sum.units,
+	    (unsigned long long)sum.reqs, (unsigned long long)sum.bytes,
+	    (unsigned long long)sum.items, secs, (double)sum.units / secs,
+	    (double)sum.reqs / secs, (double)sum.bytes / secs / 1048576.0,
+	    (double)sum.items / secs);
 	for (unsigned i = 0; i < o->npids; i++) {
 		double c = p1[i].cpu_s - p0[i].cpu_s;
 
@@ -364,9 +393,8 @@ main(int argc, char **argv)
 			t_nb_warn("pid %d: cannot read /proc", o.pids[i]);
 	t0 = now_s();
 	if (o.secs > 0) {
-		struct timespec ts = { .tv_sec = (time_t)o.secs,
-			.tv_nsec = (long)((o.secs - (double)(time_t)o.secs) *
-			    1e9) };
+		struct timespec ts = {.tv_sec = (time_t)o.secs,
+		    .tv_nsec = (long)((o.secs - (double)(time_t)o.secs) * 1e9)};
 
 		while (nanosleep(&ts, &ts) != 0 && errno == EINTR)
 			;

@@ -38,10 +38,10 @@ enum t_nb_wl {
 
 struct t_nb_opts {
 	enum t_nb_wl wl;
-	const char *addr;   /* 9P server, NULL: local mode */
-	const char *aname;  /* attach name */
-	const char *path;   /* file or directory, relative to the root */
-	const char *dir;    /* mixed: the directory for stat and readdir */
+	const char *addr;  /* 9P server, NULL: local mode */
+	const char *aname; /* attach name */
+	const char *path;  /* file or directory, relative to the root */
+	const char *dir;   /* mixed: the directory for stat and readdir */
 	uint32_t msize;
 	unsigned conns;
 	unsigned depth;     /* requests in flight (local: threads) */
@@ -53,8 +53,8 @@ struct t_nb_opts {
 	const char *prefix; /* file name prefix for stat/create */
 	uint64_t nfiles;    /* stat: names prefix0 .. prefix(nfiles-1) */
 	unsigned npids;
-	int pids[4];        /* processes whose CPU time is reported */
-	const char *label;  /* echoed in the result line */
+	int pids[4];       /* processes whose CPU time is reported */
+	const char *label; /* echoed in the result line */
 };
 
 /* What one connection (or local thread) did. */
@@ -97,7 +97,6 @@ int t_nb_local_prepare(const struct t_nb_opts *o, struct t_nb_shared *sh);
 bool t_nb_take(struct t_nb_shared *sh, uint64_t *idx);
 
 /* A little error line on stderr ("ninebench: ..."). */
-void t_nb_warn(const char *fmt, ...)
-    __attribute__((format(printf, 1, 2)));
+void t_nb_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
 #endif /* NG_TESTS_NINEBENCH_H */

@@ -35,10 +35,10 @@ struct nb_conn {
 	struct p9c *c;
 	uint32_t root, base; /* attach fid; the file or directory worked on */
 	uint32_t iosize;
-	uint64_t total;  /* read/write: bytes to move */
-	uint64_t wrap;   /* mixed read: offsets wrap here */
-	bool own;        /* mixed: units counted per connection */
-	uint64_t next;   /* ... in this counter */
+	uint64_t total; /* read/write: bytes to move */
+	uint64_t wrap;  /* mixed read: offsets wrap here */
+	bool own;       /* mixed: units counted per connection */
+	uint64_t next;  /* ... in this counter */
 	struct t_nb_shared *sh;
 	struct t_nb_count *cnt;
 	uint8_t *wbuf;
@@ -47,10 +47,9 @@ struct nb_conn {
 	char name[256];
 };
 
-static const char *const mixed_order[] = { "read", "getattr", "stat",
-	"readdir" };
-static const enum t_nb_wl mixed_wl[] = { T_NB_READ, T_NB_GETATTR,
-	T_NB_STAT, T_NB_READDIR };
+static const char *const mixed_order[] = {"read", "getattr", "stat", "readdir"};
+static const enum t_nb_wl mixed_wl[] = {
+    T_NB_READ, T_NB_GETATTR, T_NB_STAT, T_NB_READDIR};
 
 /* ------------------------------------------------------------- helpers */
 
@@ -97,7 +96,7 @@ unit_name(struct nb_conn *k, uint64_t idx)
 static int
 send_walk(struct nb_conn *k, struct nb_slot *s, const char *name)
 {
-	struct p9_msg m = { .type = P9_TWALK };
+	struct p9_msg m = {.type = P9_TWALK};
 
 	m.twalk.fid = k->base;
 	m.twalk.newfid = s->fid;
@@ -110,7 +109,7 @@ send_walk(struct nb_conn *k, struct nb_slot *s, const char *name)
 static int
 send_fid_op(struct nb_conn *k, struct nb_slot *s, uint8_t type, uint32_t fid)
 {
-	struct p9_msg m = { .type = type };
+	struct p9_msg m = {.type = type};
 
 	switch (type) {
 	case P9_TGETATTR:
@@ -134,7 +133,7 @@ static int
 send_io(struct nb_conn *k, struct nb_slot *s, uint32_t fid, bool write,
     uint64_t off, uint32_t count)
 {
-	struct p9_msg m = { .type = write ? P9_TWRITE : P9_TREAD };
+	struct p9_msg m = {.type = write ? P9_TWRITE : P9_TREAD};
 
 	if (write) {
 		m.twrite.fid = fid;
@@ -152,7 +151,7 @@ send_io(struct nb_conn *k, struct nb_slot *s, uint32_t fid, bool write,
 static int
 send_readdir(struct nb_conn *k, struct nb_slot *s)
 {
-	struct p9_msg m = { .type = P9_TREADDIR };
+	struct p9_msg m = {.type = P9_TREADDIR};
 
 	m.treaddir.fid = s->fid;
 	m.treaddir.offset = s->off;
@@ -163,7 +162,7 @@ send_readdir(struct nb_conn *k, struct nb_slot *s)
 static int
 send_lcreate(struct nb_conn *k, struct nb_slot *s, const char *name)
 {
-	struct p9_msg m = { .type = P9_TLCREATE };
+	struct p9_msg m = {.type = P9_TLCREATE};
 
 	m.tlcreate.fid = s->fid;
 	set_str(&m.tlcreate.name, name);
@@ -295,8 +294,8 @@ unit_reply(struct nb_conn *k, struct nb_slot *s, const struct p9_msg *m)
 
 /* Split path into the directory part (walked to) and the last name. */
 static int
-walk_parent(struct nb_conn *k, const char *path, uint32_t *fid,
-    const char **last)
+walk_parent(
+    struct nb_conn *k, const char *path, uint32_t *fid, const char **last)
 {
 	const char *slash = strrchr(path, '/');
 	char dir[1024];
@@ -323,8 +322,8 @@ conn_open(struct nb_conn *k, uint32_t msize)
 		t_nb_warn("%s: connect: %s", k->o->addr, strerror(-r));
 		return r;
 	}
-	r = p9c_attach(k->c, NULL, (uint32_t)getuid(), k->o->aname, &k->root,
-	    NULL);
+	r = p9c_attach(
+	    k->c, NULL, (uint32_t)getuid(), k->o->aname, &k->root, NULL);
 	if (r < 0)
 		t_nb_warn("%s: attach '%s': %s", k->o->addr, k->o->aname,
 		    strerror(-r));
@@ -365,8 +364,8 @@ conn_setup(struct nb_conn *k)
 		break;
 	}
 	if (r < 0) {
-		t_nb_warn("%s: set-up of '%s': %s", o->addr, path,
-		    strerror(-r));
+		t_nb_warn(
+		    "%s: set-up of '%s': %s", o->addr, path, strerror(-r));
 		return r;
 	}
 	k->iosize = p9c_iosize(k->c, k->base);
@@ -460,20 +459,21 @@ conn_stall(struct nb_conn *k)
 	uint8_t frame[64];
 
 	for (unsigned i = 0; i < k->nslots; i++) {
-		struct p9_msg m = { .type = P9_TREAD };
+		struct p9_msg m = {.type = P9_TREAD};
 		ssize_t len, n;
 
 		m.tag = (uint16_t)(i + 1);
 		m.tread.fid = k->base;
-		m.tread.offset = (uint64_t)i * k->iosize % (k->sh->file_size + 1);
+		m.tread.offset =
+		    (uint64_t)i * k->iosize % (k->sh->file_size + 1);
 		m.tread.count = k->iosize;
-		len = p9_encode(&m, P9_V_2000L, p9c_msize(k->c), frame,
-		    sizeof(frame));
+		len = p9_encode(
+		    &m, P9_V_2000L, p9c_msize(k->c), frame, sizeof(frame));
 		if (len < 0)
 			return (int)len;
 		n = write(fd, frame, (size_t)len);
 		if (n < 0 && errno == EAGAIN) {
-			struct pollfd pfd = { .fd = fd, .events = POLLOUT };
+			struct pollfd pfd = {.fd = fd, .events = POLLOUT};
 
 			/* stop when the gateway stops reading us */
 			if (poll(&pfd, 1, 1000) <= 0)
@@ -547,8 +547,8 @@ t_nb_9p_prepare(const struct t_nb_opts *o, struct t_nb_shared *sh)
 	if (r == 0)
 		sh->file_size = a.size;
 	else
-		t_nb_warn("%s: size of '%s': %s", o->addr, o->path,
-		    strerror(-r));
+		t_nb_warn(
+		    "%s: size of '%s': %s", o->addr, o->path, strerror(-r));
 	p9c_free(k.c);
 	return r;
 }

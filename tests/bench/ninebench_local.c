@@ -23,8 +23,8 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
-static const enum t_nb_wl mixed_wl[] = { T_NB_READ, T_NB_GETATTR,
-	T_NB_STAT, T_NB_READDIR };
+static const enum t_nb_wl mixed_wl[] = {
+    T_NB_READ, T_NB_GETATTR, T_NB_STAT, T_NB_READDIR};
 
 struct nb_local {
 	const struct t_nb_opts *o;
@@ -33,7 +33,7 @@ struct nb_local {
 	struct t_nb_count *cnt;
 	bool own;
 	uint64_t next;
-	int fd;     /* the file, or the directory */
+	int fd; /* the file, or the directory */
 	uint8_t *buf;
 	size_t buf_len;
 	uint64_t total, wrap;
@@ -66,8 +66,8 @@ setup(struct nb_local *l)
 		l->fd = open(path, O_RDONLY | O_CLOEXEC | dflag);
 		break;
 	case T_NB_WRITE:
-		l->fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC |
-		    dflag, 0644);
+		l->fd = open(path,
+		    O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | dflag, 0644);
 		break;
 	case T_NB_GETATTR:
 		l->fd = open(path, O_PATH | O_CLOEXEC);
@@ -162,15 +162,16 @@ one_unit(struct nb_local *l, uint64_t idx)
 		snprintf(name, sizeof(name), "%s%llu", o->prefix,
 		    (unsigned long long)(o->nfiles ? idx % o->nfiles : idx));
 		l->cnt->reqs++;
-		return fstatat(l->fd, name, &st, AT_SYMLINK_NOFOLLOW) == 0 ?
-		    0 : -errno;
+		return fstatat(l->fd, name, &st, AT_SYMLINK_NOFOLLOW) == 0
+		           ? 0
+		           : -errno;
 	case T_NB_READDIR:
 		return list_dir(l);
 	case T_NB_CREATE:
 		snprintf(name, sizeof(name), "%s%llu", o->prefix,
 		    (unsigned long long)idx);
-		fd = openat(l->fd, name, O_WRONLY | O_CREAT | O_TRUNC |
-		    O_CLOEXEC, 0644);
+		fd = openat(l->fd, name,
+		    O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
 		if (fd < 0)
 			return -errno;
 		n = write(fd, l->buf, 4096);
