@@ -171,6 +171,15 @@ io_start(struct gw_req *r, bool write, uint64_t offset, uint32_t count,
 	r->abandon_fn = io_abandon;
 	if ((uint64_t)count > (uint64_t)chunk * GW_REQ_MAXFUSE)
 		count = chunk * GW_REQ_MAXFUSE;
+	/* A read past what the file last measured plus one chunk (for
+	 * growth) asks the backend for nothing: a short Rread is allowed
+	 * and the client asks again. Small files cost one READ. */
+	if (!write && f->node->attr.size <= offset + count) {
+		uint64_t want = f->node->attr.size > offset ?
+		    f->node->attr.size - offset : 0;
+		if (want + chunk < count)
+			count = (uint32_t)(want + chunk);
+	}
 	/* O_APPEND data lands where the file ends when the backend runs each
 	 * WRITE, so chunks in flight at once could land out of order: one
 	 * chunk per Twrite (a short Rwrite; the client sends the rest). */

@@ -68,7 +68,7 @@ struct harness;
 /* One request the harness submitted. */
 struct slot {
 	struct harness *h;
-	struct fg_req *r;	/* while in flight and not detached */
+	struct fg_req *r; /* while in flight and not detached */
 	uint32_t opcode;
 	uint64_t unique;
 	unsigned calls;
@@ -85,7 +85,7 @@ struct harness {
 	size_t nkept;
 	unsigned broken_calls;
 	bool want_write;
-	bool no_drain;	/* let the session's output queue up */
+	bool no_drain; /* let the session's output queue up */
 };
 
 /* ------------------------------------------------------------- hooks */
@@ -205,8 +205,8 @@ done_cb(struct fg_req *req, const struct fg_reply *rep, void *arg)
 		fg_forget(h->s, rep->entry.nodeid, 1);
 	}
 	if (sl->opcode == FUSE_READDIR || sl->opcode == FUSE_READDIRPLUS)
-		walk_dirents(rep->data, rep->len,
-		    sl->opcode == FUSE_READDIRPLUS, h->s);
+		walk_dirents(
+		    rep->data, rep->len, sl->opcode == FUSE_READDIRPLUS, h->s);
 	if (sl->opcode == FUSE_READ && h->nkept < MAX_KEPT) {
 		void *k = fg_reply_keep(rep);
 
@@ -291,9 +291,9 @@ submit_all(struct harness *h)
 	for (size_t i = 0; i < t_fg_nvectors; i++) {
 		const struct t_fg_vector *v = &t_fg_vectors[i];
 
-		for (size_t k = 0; k < sizeof(detach_too) / sizeof(detach_too[0]); k++)
-			if (v->how == T_FG_SUBMIT &&
-			    v->opcode == detach_too[k])
+		for (size_t k = 0;
+		     k < sizeof(detach_too) / sizeof(detach_too[0]); k++)
+			if (v->how == T_FG_SUBMIT && v->opcode == detach_too[k])
 				add_slot(h, &v->op, true);
 		if (v->how == T_FG_SUBMIT &&
 		    (v->opcode == FUSE_READ || v->opcode == FUSE_READDIR ||
@@ -432,8 +432,7 @@ send_msg(struct harness *h, const uint8_t *msg, size_t len)
 	if (n < 0) {
 		/* full, or longer than a datagram may be: let the session
 		 * read what waits, then try once more */
-		CHECK(errno == EAGAIN || errno == EMSGSIZE ||
-		      errno == ENOBUFS);
+		CHECK(errno == EAGAIN || errno == EMSGSIZE || errno == ENOBUFS);
 		(void)fg_session_on_readable(h->s);
 		(void)send(h->bfd, msg, len, MSG_DONTWAIT);
 	}

@@ -310,6 +310,22 @@ remove_dir(const struct t_gw *g)
 	rmdir(g->dir);
 }
 
+static void
+keep_tail(struct t_gw *g)
+{
+	FILE *f = fopen(g->errlog, "re");
+	size_t n = 0;
+
+	g->errtail[0] = '\0';
+	if (!f)
+		return;
+	if (fseek(f, -(long)(sizeof(g->errtail) - 1), SEEK_END) != 0)
+		rewind(f);
+	n = fread(g->errtail, 1, sizeof(g->errtail) - 1, f);
+	g->errtail[n] = '\0';
+	fclose(f);
+}
+
 /* Did ASan/UBSan say anything on ninegate's stderr (which also carries
  * the backend's stderr lines)? */
 static bool
@@ -339,6 +355,8 @@ t_gw_stop(struct t_gw *g, int timeout_ms, struct t_report *rep)
 		return -1;
 	g->stopped = true;
 	if (g->pid > 0) {
+		/* What is read afterwards is what testfs wrote at its end. */
+		unlink(g->report);
 		kill(g->pid, SIGTERM);
 		int64_t end = t_now_ms() + timeout_ms;
 		pid_t w;
@@ -368,6 +386,7 @@ t_gw_stop(struct t_gw *g, int timeout_ms, struct t_report *rep)
 	}
 	if (rep)
 		(void)t_report_read(g->report, rep);
+	keep_tail(g);
 	remove_dir(g);
 	return ret;
 }

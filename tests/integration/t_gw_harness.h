@@ -31,6 +31,8 @@ struct t_gw {
 	char control[96];		/* testfs --control */
 	char errlog[96];		/* ninegate's stderr */
 	bool stopped;
+	char errtail[2048];		/* end of ninegate's stderr, kept by
+					 * t_gw_stop for diagnostics */
 };
 
 /* testfs's report, the lines tests look at. */

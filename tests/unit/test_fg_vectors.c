@@ -30,9 +30,9 @@
 /* One session driven through one vector. */
 struct run {
 	struct t_fake f;
-	struct t_done d;   /* the vector's request (INTERRUPT: its victim) */
-	struct fg_req *r;  /* the same, while in flight */
-	struct t_msg *m;   /* the request the session sent */
+	struct t_done d;  /* the vector's request (INTERRUPT: its victim) */
+	struct fg_req *r; /* the same, while in flight */
+	struct t_msg *m;  /* the request the session sent */
 };
 
 /* Read the next message the session sent into run->m (vectors are
@@ -44,8 +44,8 @@ recv_req(struct run *x)
 	unsigned char buf[4096];
 	ssize_t n = recv(x->f.bfd, buf, sizeof(buf), MSG_DONTWAIT);
 
-	ck_assert_msg(n >= (ssize_t)sizeof(x->m->ih),
-	    "the session sent a request");
+	ck_assert_msg(
+	    n >= (ssize_t)sizeof(x->m->ih), "the session sent a request");
 	x->m->len = (size_t)n;
 	memcpy(&x->m->ih, buf, sizeof(x->m->ih));
 	x->m->body_len = (size_t)n - sizeof(x->m->ih);
@@ -164,8 +164,7 @@ run_start(const struct t_fg_vector *v, struct run *x)
 /* Hand len bytes to the session as one reply. Returns what
  * fg_session_on_readable (T_FG_INIT: fg_session_init) returned. */
 static int
-deliver(const struct t_fg_vector *v, struct run *x, const void *msg,
-    size_t len)
+deliver(const struct t_fg_vector *v, struct run *x, const void *msg, size_t len)
 {
 	char err[256];
 	int rc;
@@ -236,8 +235,8 @@ START_TEST(test_vec_every_opcode_has_one)
 			rep = rep || t_fg_vectors[j].rep != NULL;
 		}
 		ck_assert_msg(req, "opcode %u (%s) has no vector", op, d->name);
-		ck_assert_msg(rep || (d->flags & FG_OPF_NOREPLY) ||
-		                  op == FUSE_DESTROY,
+		ck_assert_msg(
+		    rep || (d->flags & FG_OPF_NOREPLY) || op == FUSE_DESTROY,
 		    "opcode %u (%s) has no reply vector", op, d->name);
 	}
 }
@@ -265,8 +264,8 @@ START_TEST(test_vec_request_bytes)
 END_TEST
 
 static void
-check_dirents(const struct t_fg_vector *v, const struct t_done *d,
-    struct fg_session *s)
+check_dirents(
+    const struct t_fg_vector *v, const struct t_done *d, struct fg_session *s)
 {
 	struct fg_dirent_cur c;
 	struct fg_dirent de;
@@ -309,13 +308,12 @@ check_fields(const struct t_fg_vector *v, struct run *x)
 	    "%s: attr", v->name);
 	ck_assert_msg(memcmp(&got->write, &w->write, sizeof(w->write)) == 0,
 	    "%s: write", v->name);
-	ck_assert_msg(memcmp(&got->statfs, &w->statfs, sizeof(w->statfs)) ==
-	                  0,
+	ck_assert_msg(memcmp(&got->statfs, &w->statfs, sizeof(w->statfs)) == 0,
 	    "%s: statfs", v->name);
 	ck_assert_msg(memcmp(&got->xattr, &w->xattr, sizeof(w->xattr)) == 0,
 	    "%s: xattr", v->name);
-	ck_assert_msg(memcmp(&got->lk, &w->lk, sizeof(w->lk)) == 0, "%s: lk",
-	    v->name);
+	ck_assert_msg(
+	    memcmp(&got->lk, &w->lk, sizeof(w->lk)) == 0, "%s: lk", v->name);
 	/* An entry reply is counted once (the root and 0 never). */
 	if ((od->flags & FG_OPF_ENTRY) && w->entry.nodeid > FUSE_ROOT_ID)
 		ck_assert_uint_eq(fg_nlookup(x->f.s, w->entry.nodeid), 1);
@@ -379,9 +377,8 @@ START_TEST(test_vec_error_replies)
 		ck_assert_int_eq(x.d.error, errs[k]);
 		ck_assert_uint_eq(x.d.opcode, v->opcode);
 		ck_assert_uint_eq(x.d.len, 0);
-		ck_assert_int_eq(memcmp(&x.d.rep.entry, &zero.entry,
-		                     sizeof(zero.entry)),
-		    0);
+		ck_assert_int_eq(
+		    memcmp(&x.d.rep.entry, &zero.entry, sizeof(zero.entry)), 0);
 		ck_assert_int_eq(
 		    memcmp(&x.d.rep.open, &zero.open, sizeof(zero.open)), 0);
 		ck_assert_uint_eq(fg_nlookup_nodes(x.f.s), 0);
@@ -405,15 +402,15 @@ struct bad {
 /* After a bad reply: broken once, the pending request failed once with
  * -EIO, nothing else completes or gets through. */
 static void
-check_broken(const struct t_fg_vector *v, struct run *x, int rc,
-    const char *what)
+check_broken(
+    const struct t_fg_vector *v, struct run *x, int rc, const char *what)
 {
 	struct t_done late = {0};
 	struct fg_ctx ctx = {0, 0, 0};
 
 	ck_assert_msg(rc < 0, "%s %s: accepted", v->name, what);
-	ck_assert_msg(fg_session_is_broken(x->f.s), "%s %s: not broken",
-	    v->name, what);
+	ck_assert_msg(
+	    fg_session_is_broken(x->f.s), "%s %s: not broken", v->name, what);
 	ck_assert_uint_eq(fg_session_inflight(x->f.s), 0);
 	if (v->how == T_FG_INIT) {
 		/* fg_session_init reports it; no broken_cb during INIT. */
@@ -492,8 +489,8 @@ START_TEST(test_vec_truncations_break)
 		for (size_t n = OUT_HDR; !v->var && n < v->rep_len; n++) {
 			snprintf(what, sizeof(what), "payload cut to %zu",
 			    n - OUT_HDR);
-			make_bad(v, &b, n, (uint32_t)n, oh.error, oh.unique,
-			    what);
+			make_bad(
+			    v, &b, n, (uint32_t)n, oh.error, oh.unique, what);
 			try_bad(v, &x, &b);
 		}
 	}
@@ -561,8 +558,7 @@ START_TEST(test_vec_errors_and_uniques_break)
 	for (size_t k = 0; k < sizeof(uniques) / sizeof(uniques[0]); k++) {
 		snprintf(what, sizeof(what), "unique %llu",
 		    (unsigned long long)uniques[k]);
-		make_bad(v, &b, v->rep_len, oh.len, oh.error, uniques[k],
-		    what);
+		make_bad(v, &b, v->rep_len, oh.len, oh.error, uniques[k], what);
 		try_bad(v, &x, &b);
 	}
 	/* INIT's unique once INIT is done; an interrupt never sent. */

@@ -189,7 +189,21 @@ START_TEST(test_read_split_and_short)
 	struct t_freq q[3];
 	unsigned char data[65536];
 
-	t_walk1(2, 0, 1, "f", 9, 0100644);
+	/* A file the LOOKUP says is 40000 bytes long. */
+	struct fuse_entry_out e = { .nodeid = 9 };
+	e.attr.ino = 9;
+	e.attr.mode = 0100644;
+	e.attr.size = 40000;
+	m.twalk.fid = 0;
+	m.twalk.newfid = 1;
+	m.twalk.nwname = 1;
+	m.twalk.wname[0].s = "f";
+	m.twalk.wname[0].len = 1;
+	t_send(P9_TWALK, 2, &m);
+	t_fuse_expect(&q[0], FUSE_LOOKUP);
+	t_fuse_reply(q[0].unique, 0, &e, sizeof(e));
+	t_expect(P9_RWALK, 2, NULL);
+	memset(&m, 0, sizeof(m));
 	m.tlopen.fid = 1;
 	t_send(P9_TLOPEN, 3, &m);
 	t_fuse_expect(&q[0], FUSE_OPEN);
@@ -222,6 +236,27 @@ START_TEST(test_read_split_and_short)
 	t_expect(P9_RREAD, 4, &m);
 	ck_assert_uint_eq(m.rread.count, 16384 + 1000);
 	ck_assert(memcmp(m.rread.data, data, 17384) == 0);
+
+	/* Past the known size plus one chunk nothing is asked for: a read
+	 * at 32768 of 60000 bytes is one READ of the 7232 bytes left plus
+	 * a chunk for growth. */
+	memset(&m, 0, sizeof(m));
+	m.tread.fid = 1;
+	m.tread.offset = 32768;
+	m.tread.count = 60000;
+	t_send(P9_TREAD, 5, &m);
+	struct fuse_read_in in;
+	t_fuse_expect(&q[0], FUSE_READ);
+	memcpy(&in, q[0].body, sizeof(in));
+	ck_assert_uint_eq(in.size, 16384);
+	t_fuse_expect(&q[1], FUSE_READ);
+	memcpy(&in, q[1].body, sizeof(in));
+	ck_assert_uint_eq(in.size, 23616 - 16384);	/* 7232 + 16384 in all */
+	ck_assert(!t_fuse_recv(&q[2]));
+	t_fuse_reply(q[0].unique, 0, data, 7232);
+	t_fuse_reply(q[1].unique, 0, data, 0);
+	t_expect(P9_RREAD, 5, &m);
+	ck_assert_uint_eq(m.rread.count, 7232);
 }
 END_TEST
 

@@ -32,8 +32,8 @@ _Static_assert(FUSE_KERNEL_MINOR_VERSION == 38,
 /* fuse_in_header with the vectors' caller, and with none (the session's
  * own messages); fuse_out_header */
 #define IH(len, op, uniq, node)                                                \
-	B32(len), B32(op), B64(uniq), B64(node), B32(T_FG_UID),                \
-	    B32(T_FG_GID), B32(T_FG_PID), B16(0), B16(0)
+	B32(len), B32(op), B64(uniq), B64(node), B32(T_FG_UID), B32(T_FG_GID), \
+	    B32(T_FG_PID), B16(0), B16(0)
 #define IH0(len, op, uniq, node)                                               \
 	B32(len), B32(op), B64(uniq), B64(node), B32(0), B32(0), B32(0),       \
 	    B16(0), B16(0)
@@ -70,7 +70,10 @@ _Static_assert(FUSE_KERNEL_MINOR_VERSION == 38,
 		.attr = ATTR_W(i, s, m, n)                                     \
 	}
 
-#define CTX {.uid = T_FG_UID, .gid = T_FG_GID, .pid = T_FG_PID}
+#define CTX                                                                    \
+	{                                                                      \
+		.uid = T_FG_UID, .gid = T_FG_GID, .pid = T_FG_PID              \
+	}
 #define IN(type, ...)                                                          \
 	.in = &(const struct type){__VA_ARGS__}, .in_len = sizeof(struct type)
 #define NAME(s) .name = (s), .name_len = sizeof(s) - 1

@@ -23,11 +23,11 @@
 
 /* How the session comes to send a vector's request. */
 enum t_fg_how {
-	T_FG_SUBMIT,       /* fg_submit(op) after INIT; unique 4 */
-	T_FG_INIT,         /* fg_session_init; unique 2 */
-	T_FG_FORGET,       /* LOOKUP each forget[] node, fg_forget, flush */
-	T_FG_INTERRUPT,    /* fg_submit(op) (unique 4), then fg_interrupt */
-	T_FG_DESTROY,      /* fg_session_free after INIT */
+	T_FG_SUBMIT,    /* fg_submit(op) after INIT; unique 4 */
+	T_FG_INIT,      /* fg_session_init; unique 2 */
+	T_FG_FORGET,    /* LOOKUP each forget[] node, fg_forget, flush */
+	T_FG_INTERRUPT, /* fg_submit(op) (unique 4), then fg_interrupt */
+	T_FG_DESTROY,   /* fg_session_free after INIT */
 };
 
 /* One directory entry a READDIR(PLUS) vector's reply holds. */
@@ -35,20 +35,20 @@ struct t_fg_dirent {
 	uint64_t ino, off;
 	uint32_t type;
 	const char *name;
-	uint64_t nodeid;	/* READDIRPLUS: entry_out.nodeid */
-	bool counted;		/* READDIRPLUS: the ledger counts it */
+	uint64_t nodeid; /* READDIRPLUS: entry_out.nodeid */
+	bool counted;    /* READDIRPLUS: the ledger counts it */
 };
 
 struct t_fg_vector {
-	const char *name;	/* unique: "LOOKUP", "GETXATTR size query" */
-	uint32_t opcode;	/* of the request */
-	const char *origin;	/* "linux/fuse.h layout" */
+	const char *name;   /* unique: "LOOKUP", "GETXATTR size query" */
+	uint32_t opcode;    /* of the request */
+	const char *origin; /* "linux/fuse.h layout" */
 	enum t_fg_how how;
-	struct fg_op op;	/* T_FG_SUBMIT; T_FG_INTERRUPT: the victim */
-	uint64_t forget[2];	/* T_FG_FORGET: nodes looked up, forgotten */
-	const uint8_t *req;	/* exact request, fuse_in_header included */
+	struct fg_op op;    /* T_FG_SUBMIT; T_FG_INTERRUPT: the victim */
+	uint64_t forget[2]; /* T_FG_FORGET: nodes looked up, forgotten */
+	const uint8_t *req; /* exact request, fuse_in_header included */
 	size_t req_len;
-	const uint8_t *rep;	/* a valid reply (header included), or NULL */
+	const uint8_t *rep; /* a valid reply (header included), or NULL */
 	size_t rep_len;
 	/* A shorter payload with a matching length field is valid too
 	 * (READ, READDIR(PLUS), READLINK, xattr data). */
@@ -60,7 +60,7 @@ struct t_fg_vector {
 	 * data is the reply's payload). T_FG_INTERRUPT: error is the
 	 * interrupt's answer. T_FG_INIT: error only. */
 	struct fg_reply want;
-	struct fg_info info;	/* T_FG_INIT: fg_session_info afterwards */
+	struct fg_info info; /* T_FG_INIT: fg_session_info afterwards */
 	const struct t_fg_dirent *dirents;
 	size_t ndirents;
 };
