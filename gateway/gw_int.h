@@ -192,6 +192,13 @@ struct gw_fid {
 	struct gw_fid *hnext;
 };
 
+/* f is a walked fid (not an xattr fid) with a node. */
+static inline bool
+gw_fid_is_node(const struct gw_fid *f)
+{
+	return f && f->kind == GW_FID_NODE && f->node;
+}
+
 /* The fid in the table, or NULL. No reference is taken. */
 struct gw_fid *gw_fid_get(struct gw_conn *c, uint32_t fid);
 /* A new fid in the table, holding the table's reference and one for the
@@ -252,6 +259,10 @@ void gw_req_fail(struct gw_req *r, int err);
 void gw_req_drop(struct gw_req *r);
 /* Submit a FUSE op for r and remember it (0 or negative errno). */
 int gw_req_submit(struct gw_req *r, const struct fg_op *op, fg_done_fn *done);
+/* gw_req_submit, and r fails with the error if it cannot be sent. */
+void gw_req_send(struct gw_req *r, const struct fg_op *op, fg_done_fn *done);
+/* GETATTR of r->fid's node (through its handle when open). */
+void gw_send_getattr(struct gw_req *r, fg_done_fn *done);
 /* Called first in every fg done callback: forget the fg_req. Returns
  * true if r was cancelled (a Tflush arrived). */
 bool gw_req_fuse_done(struct gw_req *r, struct fg_req *fr);
@@ -415,7 +426,11 @@ uint32_t gw_iounit(const struct gw_conn *c);
 /* Tread/Twrite on xattr fids (gw_op_lockx.c). */
 void gw_xattr_read(struct gw_req *r);
 void gw_xattr_write(struct gw_req *r);
-/* Tread on a directory fid in 9P2000/.u: stat entries (gw_op_legacy.c). */
+/* 9P2000 stat mode bits from a Unix mode, and Unix permission and set-id
+ * bits from a 9P2000 mode (gw_op_stat.c). */
+uint32_t gw_dm_from_mode(uint32_t mode);
+uint32_t gw_perm_from_dm(uint32_t dm);
+/* Tread on a directory fid in 9P2000/.u: stat entries (gw_op_stat.c). */
 void gw_legacy_dirread(struct gw_req *r);
 void gw_fill_rgetattr(struct p9_rgetattr *g, const struct fuse_attr *a);
 /* Map dotl open flags (Tlopen/Tlcreate) to host O_* flags. */

@@ -23,18 +23,12 @@
 #define RDEV_MAJOR_MAX 0xfffu
 #define RDEV_MINOR_MAX 0xfffffu
 
-static bool
-is_node_fid(const struct gw_fid *f)
-{
-	return f && f->kind == GW_FID_NODE && f->node;
-}
-
 /* The directory fid (r->fid) and the new name are usable; otherwise r is
  * ended and false returned. */
 static bool
 check_dir_name(struct gw_req *r, const struct p9_str *name)
 {
-	if (!is_node_fid(r->fid)) {
+	if (!gw_fid_is_node(r->fid)) {
 		gw_req_fail(r, -EBADF);
 		return false;
 	}
@@ -53,7 +47,7 @@ second_fid(struct gw_req *r, uint32_t fid)
 {
 	struct gw_fid *f = gw_fid_get(r->conn, fid);
 
-	if (!is_node_fid(f))
+	if (!gw_fid_is_node(f))
 		return NULL;
 	gw_fid_ref(f);
 	r->newfid = f;
@@ -67,15 +61,6 @@ creation_gid(struct gw_req *r, uint32_t gid)
 {
 	if (!r->conn->srv->opts->squash && gid != P9_NONUNAME)
 		r->ctx.gid = gw_id_to_backend(r->conn->srv->opts, gid, true);
-}
-
-static void
-submit_or_fail(struct gw_req *r, const struct fg_op *op, fg_done_fn *done)
-{
-	int err = gw_req_submit(r, op, done);
-
-	if (err < 0)
-		gw_req_fail(r, err);
 }
 
 /* ------------------------------------------ mkdir, symlink, mknod, link */
@@ -143,7 +128,7 @@ gw_op_mkdir(struct gw_req *r)
 		.name = t->name.s,
 		.name_len = t->name.len,
 	};
-	submit_or_fail(r, &op, entry_done);
+	gw_req_send(r, &op, entry_done);
 }
 
 void
@@ -163,7 +148,7 @@ gw_op_symlink(struct gw_req *r)
 		.name2 = t->symtgt.s,
 		.name2_len = t->symtgt.len,
 	};
-	submit_or_fail(r, &op, entry_done);
+	gw_req_send(r, &op, entry_done);
 }
 
 /* The file types mknod(2) makes; 0 means a regular file. */
@@ -213,7 +198,7 @@ gw_op_mknod(struct gw_req *r)
 		.name = t->name.s,
 		.name_len = t->name.len,
 	};
-	submit_or_fail(r, &op, entry_done);
+	gw_req_send(r, &op, entry_done);
 }
 
 void
@@ -238,7 +223,7 @@ gw_op_link(struct gw_req *r)
 		.name = t->name.s,
 		.name_len = t->name.len,
 	};
-	submit_or_fail(r, &op, entry_done);
+	gw_req_send(r, &op, entry_done);
 }
 
 /* ------------------------------------------- rename, renameat, unlinkat */
@@ -334,7 +319,7 @@ rename_start(struct gw_req *r, struct gw_node *dir, const char *name,
 		.name2 = newname->s,
 		.name2_len = newname->len,
 	};
-	submit_or_fail(r, &op, rename_done);
+	gw_req_send(r, &op, rename_done);
 }
 
 void
@@ -343,7 +328,7 @@ gw_op_rename(struct gw_req *r)
 	struct p9_trename *t = &r->msg.trename;
 	struct gw_fid *f = r->fid;
 
-	if (!is_node_fid(f)) {
+	if (!gw_fid_is_node(f)) {
 		gw_req_fail(r, -EBADF);
 		return;
 	}
@@ -419,5 +404,5 @@ gw_op_unlinkat(struct gw_req *r)
 		.name = o->name,
 		.name_len = o->name_len,
 	};
-	submit_or_fail(r, &op, unlink_done);
+	gw_req_send(r, &op, unlink_done);
 }

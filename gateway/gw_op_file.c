@@ -93,6 +93,26 @@ getattr_done(struct fg_req *fr, const struct fg_reply *rep, void *arg)
 }
 
 void
+gw_send_getattr(struct gw_req *r, fg_done_fn *done)
+{
+	struct gw_fid *f = r->fid;
+	struct fuse_getattr_in in = { 0 };
+
+	if (f->open && !f->is_dir) {
+		in.getattr_flags = FUSE_GETATTR_FH;
+		in.fh = f->fh;
+	}
+	struct fg_op op = {
+		.opcode = FUSE_GETATTR,
+		.nodeid = f->node->nodeid,
+		.ctx = r->ctx,
+		.in = &in,
+		.in_len = sizeof(in),
+	};
+	gw_req_send(r, &op, done);
+}
+
+void
 gw_op_getattr(struct gw_req *r)
 {
 	struct gw_fid *f = r->fid;
@@ -105,21 +125,7 @@ gw_op_getattr(struct gw_req *r)
 		gw_req_reply(r, &m);
 		return;
 	}
-	struct fuse_getattr_in in = { 0 };
-	if (f->open && !f->is_dir) {
-		in.getattr_flags = FUSE_GETATTR_FH;
-		in.fh = f->fh;
-	}
-	struct fg_op op = {
-		.opcode = FUSE_GETATTR,
-		.nodeid = f->node->nodeid,
-		.ctx = r->ctx,
-		.in = &in,
-		.in_len = sizeof(in),
-	};
-	int err = gw_req_submit(r, &op, getattr_done);
-	if (err < 0)
-		gw_req_fail(r, err);
+	gw_send_getattr(r, getattr_done);
 }
 
 /* ------------------------------------------------------------ setattr */
@@ -187,9 +193,7 @@ gw_op_setattr(struct gw_req *r)
 		.in = &in,
 		.in_len = sizeof(in),
 	};
-	int err = gw_req_submit(r, &op, setattr_done);
-	if (err < 0)
-		gw_req_fail(r, err);
+	gw_req_send(r, &op, setattr_done);
 }
 
 /* ------------------------------------------------------------ statfs */
@@ -225,9 +229,7 @@ gw_op_statfs(struct gw_req *r)
 		.nodeid = r->fid->node->nodeid,
 		.ctx = r->ctx,
 	};
-	int err = gw_req_submit(r, &op, statfs_done);
-	if (err < 0)
-		gw_req_fail(r, err);
+	gw_req_send(r, &op, statfs_done);
 }
 
 /* ------------------------------------------------------------ open */
@@ -356,9 +358,7 @@ gw_do_open(struct gw_req *r, uint32_t oflags)
 		.in = &in,
 		.in_len = sizeof(in),
 	};
-	int err = gw_req_submit(r, &op, open_done);
-	if (err < 0)
-		gw_req_fail(r, err);
+	gw_req_send(r, &op, open_done);
 }
 
 void
@@ -464,9 +464,7 @@ create_try(struct fg_req *fr, const struct fg_reply *rep, void *arg)
 		.name = co->name.s,
 		.name_len = co->name.len,
 	};
-	int err = gw_req_submit(r, &op, mknod_done);
-	if (err < 0)
-		gw_req_fail(r, err);
+	gw_req_send(r, &op, mknod_done);
 }
 
 void
@@ -511,9 +509,7 @@ gw_do_create(struct gw_req *r, const struct p9_str *name, uint32_t oflags,
 		.name = name->s,
 		.name_len = name->len,
 	};
-	int err = gw_req_submit(r, &op, create_try);
-	if (err < 0)
-		gw_req_fail(r, err);
+	gw_req_send(r, &op, create_try);
 }
 
 void
@@ -559,9 +555,7 @@ gw_op_fsync(struct gw_req *r)
 		.in = &in,
 		.in_len = sizeof(in),
 	};
-	int err = gw_req_submit(r, &op, simple_done);
-	if (err < 0)
-		gw_req_fail(r, err);
+	gw_req_send(r, &op, simple_done);
 }
 
 /* ------------------------------------------------------------ readlink */
@@ -594,7 +588,5 @@ gw_op_readlink(struct gw_req *r)
 		.nodeid = r->fid->node->nodeid,
 		.ctx = r->ctx,
 	};
-	int err = gw_req_submit(r, &op, readlink_done);
-	if (err < 0)
-		gw_req_fail(r, err);
+	gw_req_send(r, &op, readlink_done);
 }

@@ -351,7 +351,5 @@ gw_op_readdir(struct gw_req *r)
 		.in = &in,
 		.in_len = sizeof(in),
 	};
-	int err = gw_req_submit(r, &op, readdir_done);
-	if (err < 0)
-		gw_req_fail(r, err);
+	gw_req_send(r, &op, readdir_done);
 }

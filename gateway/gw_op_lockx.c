@@ -31,12 +31,6 @@
 /* gw_conn_warn_once cause: Tlock on a backend without POSIX locks. */
 #define WARN_NO_LOCKS (1u << 10)
 
-static bool
-is_node_fid(const struct gw_fid *f)
-{
-	return f && f->kind == GW_FID_NODE && f->node;
-}
-
 /* ------------------------------------------------------------ xattrwalk */
 
 struct xwalk_op {
@@ -152,9 +146,7 @@ xwalk_size_done(struct fg_req *fr, const struct fg_reply *rep, void *arg)
 		.name = t->name.len ? t->name.s : NULL,
 		.name_len = t->name.len,
 	};
-	int err = gw_req_submit(r, &op, xwalk_value_done);
-	if (err < 0)
-		gw_req_fail(r, err);
+	gw_req_send(r, &op, xwalk_value_done);
 }
 
 /* GETXATTR/LISTXATTR with size 0: how many bytes the value has. */
@@ -175,9 +167,7 @@ xwalk_query(struct gw_req *r)
 	};
 
 	x->tries++;
-	int err = gw_req_submit(r, &op, xwalk_size_done);
-	if (err < 0)
-		gw_req_fail(r, err);
+	gw_req_send(r, &op, xwalk_size_done);
 }
 
 void
@@ -185,7 +175,7 @@ gw_op_xattrwalk(struct gw_req *r)
 {
 	struct p9_txattrwalk *t = &r->msg.txattrwalk;
 
-	if (!is_node_fid(r->fid)) {
+	if (!gw_fid_is_node(r->fid)) {
 		gw_req_fail(r, -EBADF);
 		return;
 	}
@@ -233,7 +223,7 @@ gw_op_xattrcreate(struct gw_req *r)
 	struct p9_txattrcreate *t = &r->msg.txattrcreate;
 	struct p9_msg m = { .type = P9_RXATTRCREATE };
 
-	if (!is_node_fid(f) || f->open) {
+	if (!gw_fid_is_node(f) || f->open) {
 		gw_req_fail(r, -EBADF);
 		return;
 	}
@@ -367,7 +357,7 @@ lock_fid_check(struct gw_req *r, bool *local)
 {
 	struct gw_fid *f = r->fid;
 
-	if (!is_node_fid(f) || !f->open)
+	if (!gw_fid_is_node(f) || !f->open)
 		return -EBADF;
 	*local = f->is_dir || !backend_locks(r);
 	return 0;

@@ -215,6 +215,15 @@ gw_req_submit(struct gw_req *r, const struct fg_op *op, fg_done_fn *done)
 	return 0;
 }
 
+void
+gw_req_send(struct gw_req *r, const struct fg_op *op, fg_done_fn *done)
+{
+	int err = gw_req_submit(r, op, done);
+
+	if (err < 0)
+		gw_req_fail(r, err);
+}
+
 bool
 gw_req_fuse_done(struct gw_req *r, struct fg_req *fr)
 {

@@ -40,7 +40,7 @@ def metric_of(wl):
         return 'mib_s', 'MiB/s'
     if base == 'mixed':
         return 'reqs_s', '9P req/s'
-    if base == 'stat' or base == 'create':
+    if base.startswith(('stat', 'create')):
         return 'units_s', 'files/s'
     return 'units_s', 'ops/s'
 
