@@ -230,7 +230,8 @@ struct fg_reply {
 /*
  * Keep the reply's receive buffer beyond the callback (zero-copy Rread).
  * Returns a handle; rep->data stays valid until fg_buf_release(handle).
- * NULL only on ENOMEM.
+ * NULL on ENOMEM, and for a reply the session made up itself (the -EIO of
+ * a broken session), which has no buffer.
  */
 void *fg_reply_keep(const struct fg_reply *rep);
 void fg_buf_release(void *handle);
