@@ -20,14 +20,16 @@ static void
 broken_cb(void *arg, const char *reason)
 {
 	struct gw_server *srv = arg;
+	bool first = !srv->backend_broken;	/* the child's exit may come first */
 
 	srv->backend_broken = true;
 	/* A broken session reads nothing more: a socket left at EOF (or
 	 * with unread bytes) would wake the loop on every turn. */
 	event_del(srv->fg_rd_ev);
 	event_del(srv->fg_wr_ev);
-	log_error("backend %s[%d]: %s; every request now fails with EIO",
-	    srv->child.name, (int)srv->child.pid, reason);
+	gw_log(first ? GW_LOG_ERROR : GW_LOG_INFO, "backend %s[%d]: %s%s",
+	    srv->child.name, (int)srv->child.pid, reason,
+	    first ? "; every request now fails with EIO" : "");
 }
 
 static void
@@ -136,7 +138,7 @@ child_cb(evutil_socket_t fd, short what, void *arg)
 	event_del(srv->child_ev);
 	srv->have_child = false;
 	fg_describe_status(status, desc, sizeof(desc));
-	if (srv->stopping) {
+	if (srv->stopping || srv->backend_broken) {	/* said once already */
 		log_info("backend %s[%d]: %s", srv->child.name,
 		    (int)srv->child.pid, desc);
 		return;
@@ -263,8 +265,14 @@ gw_backend_start(struct gw_server *srv)
 			fg_lines_feed(&srv->err_lines, buf, (size_t)n, log_line,
 			    srv);
 		fg_lines_feed(&srv->err_lines, buf, 0, log_line, srv);
-		fatal("backend %s[%d]: %s", srv->child.name,
+		/* Nothing is left behind: the backend is stopped and reaped
+		 * before ninegate exits. */
+		log_error("backend %s[%d]: %s", srv->child.name,
 		    (int)srv->child.pid, err);
+		fg_session_free(srv->fs);
+		srv->fs = NULL;
+		fg_child_stop(&srv->child, 100);
+		_exit(1);	/* as fatal() */
 	}
 	gw_backend_ready(srv);
 	log_info("backend %s[%d]: FUSE %u.%u, max_write %u, chunk %u, "

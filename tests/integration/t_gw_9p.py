@@ -8,6 +8,7 @@ It is deliberately small and synchronous: it knows only the messages the
 tests send, decodes only what they look at, and is not a 9P library.
 """
 
+import atexit
 import os
 import select
 import signal
@@ -139,12 +140,26 @@ class Gateway:
             env=sanitizer_env(env), pass_fds=pass_fds)
         self.rc = None
         self.kids = []
+        atexit.register(self._kill)
         if wait and not self.wait_log("ninegate: sandbox:", 30):
             not_ok("ninegate started", self.log())
             self.stop()
             finish()
         if wait:
             self.kids = children_of(self.pid)
+
+    def _kill(self):
+        """At exit, if the test ended before stop(): nothing of ours keeps
+        running."""
+        if self.rc is not None:
+            return
+        for p in [self.pid] + self.kids:
+            try:
+                if p == self.pid and self.proc.poll() is not None:
+                    continue
+                os.kill(p, signal.SIGKILL)
+            except OSError:
+                pass
 
     @property
     def pid(self):

@@ -40,9 +40,14 @@ Modes (one meson test each; docs/semantics.md names them):
            carol: every new file is carol's, chown is refused, a file
            alice makes can be written by bob (one sftp identity).
 
-Usage: t_perm.py NINEGATE PASSTHROUGH root|devices|unpriv|sshfs
-Exit 77 (SKIP) when not root, without unshare/setpriv, or (sshfs) without
-sshfs and sftp-server.
+  rclone   ninegate -- rclone mount2 on a local directory: files are
+           reported as rclone's uid whoever made them, a 0600 file of
+           alice's reads for bob (rclone checks no permissions), chown is
+           not kept.
+
+Usage: t_perm.py NINEGATE PASSTHROUGH root|devices|unpriv|sshfs|rclone
+Exit 77 (SKIP) when not root, without unshare/setpriv, or without sshfs
+and sftp-server (sshfs) or rclone (rclone).
 """
 
 import atexit
@@ -83,7 +88,7 @@ staff:x:2100:alice,bob
 proj:x:2101:carol
 """
 
-MODES = ("root", "devices", "unpriv", "sshfs")
+MODES = ("root", "devices", "unpriv", "sshfs", "rclone")
 if len(sys.argv) != 4 or sys.argv[3] not in MODES:
     print("usage: t_perm.py NINEGATE PASSTHROUGH " + "|".join(MODES),
           file=sys.stderr)
@@ -143,11 +148,34 @@ class User:
         return self.nfid
 
     def walk(self, path):
-        f = self.fid()
+        """A new fid for path, walked 16 names at a time (the protocol's
+        limit). A name that fails after the first of a Twalk gives a short
+        Rwalk, not its errno: see walk1."""
         names = [p for p in path.split("/") if p]
-        q = self.c.walk(0, f, names)
-        if len(q) != len(names):
-            raise P9Error(errno.ENOENT)
+        f = self.fid()
+        self.c.walk(0, f, [])
+        while True:
+            chunk = names[:16]
+            names = names[16:]
+            try:
+                q = self.c.walk(f, f, chunk)
+            except P9Error:
+                self.c.clunk(f)
+                raise
+            if len(q) != len(chunk):
+                self.c.clunk(f)
+                raise P9Error(errno.ENOENT)
+            if not names:
+                return f
+
+    def walk1(self, dpath, name):
+        """Walk one name from dpath: its errno comes back as it is."""
+        d = self.walk(dpath)
+        f = self.fid()
+        try:
+            self.c.walk(d, f, [name])
+        finally:
+            self.c.clunk(d)
         return f
 
     def create(self, path, flags=O_RDWR, mode=0o644, gid=None):
@@ -182,17 +210,17 @@ class User:
         return self.do(what, dpath, *args)
 
 
-def err_of(fn, *args):
+def err_of(fn, *args, **kw):
     try:
-        fn(*args)
+        fn(*args, **kw)
     except P9Error as e:
         return e.errno
     return 0
 
 
-def expect(what, want, fn, *args):
-    """fn(*args) must end with errno want (0: succeed)."""
-    got = err_of(fn, *args)
+def expect(what, want, fn, *args, **kw):
+    """fn(*args, **kw) must end with errno want (0: succeed)."""
+    got = err_of(fn, *args, **kw)
     check(what, got == want, "expected %s, got %s" % (
         errno.errorcode.get(want, want) if want else "success",
         errno.errorcode.get(got, got) if got else "success"))
@@ -234,9 +262,16 @@ def setattr_(u, path, valid, **kw):
 # ------------------------------------------------------------ modes
 
 
+def started(gw):
+    """Stop gw however the test ends (an exception must not leave it
+    running)."""
+    atexit.register(lambda: gw.rc is None and gw.stop(expect_rc=None))
+    return gw
+
+
 def run_root():
-    gw = Gateway(exe, ["--seccomp", "kill", "-l", ADDR], ["--export", E],
-                 workdir=top, env=env)
+    gw = started(Gateway(exe, ["--seccomp", "kill", "-l", ADDR],
+                         ["--export", E], workdir=top, env=env))
     check("backend says it acts as each caller",
           gw.wait_log("each request acts as its caller"), gw.log())
     check("backend knows the users' groups (5 users)",
@@ -299,7 +334,7 @@ def run_root():
     hdir("a_home", 0o700, ALICE, ALICE)
     hfile("a_home/inside", 0o644, ALICE, ALICE)
     expect("bob walks into alice's 0700 directory: EACCES", errno.EACCES,
-           bob.walk, "a_home/inside")
+           bob.walk1, "a_home", "inside")
     hdir("a_ro", 0o755, ALICE, ALICE)
     expect("bob creates in alice's 0755 directory: EACCES", errno.EACCES,
            bob.create, "a_ro/x")
@@ -498,7 +533,7 @@ def run_root():
     expect("a name of 256 bytes: ENAMETOOLONG", errno.ENAMETOOLONG,
            alice.create, "names/" + "n" * 256)
     expect("a walk to a name of 256 bytes: ENAMETOOLONG",
-           errno.ENAMETOOLONG, alice.walk, "names/" + "m" * 256)
+           errno.ENAMETOOLONG, alice.walk1, "names", "m" * 256)
     comp = "d" * 200
     parts = []
     d = alice.walk("names")
@@ -534,9 +569,9 @@ def run_root():
 
 
 def run_devices():
-    gw = Gateway(exe, ["--seccomp", "kill", "-l", ADDR],
-                 ["--", pt_exe, "--allow-devices", E, "{}"],
-                 workdir=top, env=env)
+    gw = started(Gateway(exe, ["--seccomp", "kill", "-l", ADDR],
+                         ["--", pt_exe, "--allow-devices", E, "{}"],
+                         workdir=top, env=env))
     hdir("dev", 0o1777, 0, 0)
     root, alice = User(ROOT), User(ALICE)
     expect("root makes a character device 1:3 with gid staff", 0,
@@ -563,10 +598,10 @@ def run_unpriv():
     os.chown(E, ALICE, ALICE)
     os.chown(top, ALICE, ALICE)  # the socket goes here
     hfile("alice_only", 0o600, ALICE, ALICE, b"secret\n")
-    gw = Gateway("setpriv", ["--reuid=%d" % ALICE, "--regid=%d" % ALICE,
-                             "--clear-groups", "--inh-caps=-all", exe,
-                             "--seccomp", "kill", "-l", ADDR],
-                 ["--export", E], workdir=top, env=env)
+    gw = started(Gateway("setpriv", [
+        "--reuid=%d" % ALICE, "--regid=%d" % ALICE, "--clear-groups",
+        "--inh-caps=-all", exe, "--seccomp", "kill", "-l", ADDR],
+        ["--export", E], workdir=top, env=env))
     check("start-up line: every file owned by uid 2001",
           gw.wait_log("every file is created owned by uid 2001"), gw.log())
     alice, bob = User(ALICE), User(BOB)
@@ -610,9 +645,10 @@ def run_sshfs():
                 "--clear-groups %s\n" % (CAROL, CAROL, srv))
     os.chmod(wrapper, 0o755)
     hfile("alice_only", 0o600, ALICE, ALICE, b"secret\n")
-    gw = Gateway(exe, ["--seccomp", "kill", "-l", ADDR],
-                 ["--", "sshfs", "-f", "-o", "ssh_command=" + wrapper,
-                  "localhost:" + E, "{}"], workdir=top, env=env)
+    gw = started(Gateway(exe, ["--seccomp", "kill", "-l", ADDR],
+                         ["--", "sshfs", "-f", "-o",
+                          "ssh_command=" + wrapper, "localhost:" + E, "{}"],
+                         workdir=top, env=env))
     alice, bob = User(ALICE), User(BOB)
     alice.c.clunk(alice.create("a_file", mode=0o644))
     check_eq("alice's new file belongs to the sftp user (carol)",
@@ -634,6 +670,39 @@ def run_sshfs():
     gw.stop()
 
 
+def run_rclone():
+    if shutil.which("rclone") is None:
+        skip("rclone not found (Debian package rclone)")
+    conf = os.path.join(top, "rclone.conf")
+    open(conf, "w").close()
+    hfile("alice_only", 0o600, ALICE, ALICE, b"secret\n")
+    gw = started(Gateway(exe, ["--seccomp", "kill", "-l", ADDR], [
+        "--", "rclone", "mount2", "--config", conf, "--cache-dir",
+        os.path.join(top, "cache"), "--vfs-cache-mode", "writes",
+        "--vfs-write-back", "0s", E, "{}"], workdir=top, env=env))
+    alice, bob = User(ALICE), User(BOB)
+    f = alice.create("a_file", mode=0o600)
+    alice.c.write(f, 0, b"alice")
+    alice.c.clunk(f)
+    f = alice.walk("a_file")
+    a = alice.c.getattr(f)
+    alice.c.clunk(f)
+    check("alice's new file is reported as rclone's (uid 0), mode %o" %
+          (a["mode"] & 0o7777), a["uid"] == 0 and a["gid"] == 0, str(a))
+    check_eq("bob reads alice's 0600 file (rclone checks nothing)",
+             b"secret\n", bob.c.read(bob.open("alice_only", O_RDONLY),
+                                      0, 100))
+    got = err_of(setattr_, alice, "a_file", SETATTR_UID, uid=ALICE)
+    f = alice.walk("a_file")
+    a = alice.c.getattr(f)
+    alice.c.clunk(f)
+    check("chown is not kept (%s; uid still %d)" % (
+        errno.errorcode.get(got, "no error"), a["uid"]), a["uid"] == 0)
+    for u in (alice, bob):
+        u.c.close()
+    gw.stop()
+
+
 {"root": run_root, "devices": run_devices, "unpriv": run_unpriv,
- "sshfs": run_sshfs}[mode]()
+ "sshfs": run_sshfs, "rclone": run_rclone}[mode]()
 finish()

@@ -10,23 +10,40 @@
 # --export DIR`), diod (comparison, 9P2000.L only: `diod -f -n -e DIR -l
 # 127.0.0.1:PORT`), virtfs (qemu's own 9p server over virtio; no host
 # process, for comparing the client's behaviour per dialect).
+# Two more run ninegate in front of another backend:
+#   ninegate-sshfs   real sshfs as the FUSE program (`ninegate -- sshfs -f
+#                    -o ssh_command=WRAPPER localhost:DIR {}`), WRAPPER being
+#                    a script that execs the local sftp-server: no sshd, no
+#                    network. The usual guest checks run, with the ones
+#                    sshfs cannot pass skipped by the guest (VMTEST_SERVER).
+#   ninegate-testfs  testfs (--testfs EXE) with a file "slow" whose READ
+#                    blocks: the guest runs guest-flush.sh (a reader killed
+#                    with SIGKILL), the host then reads testfs's log and
+#                    report. --interrupts honour: the READ blocks until
+#                    interrupted and ends with EINTR; --interrupts enosys:
+#                    the READ takes 3 s whatever happens and every
+#                    FUSE_INTERRUPT is answered ENOSYS (a backend without
+#                    interrupts; see guest-flush.sh for why not sshfs).
 # A server that is not built or installed exits 77 with the reason; a VM
 # that fails to boot or times out is a failure.
 #
-# usage: vm-test.sh --server ninegate|diod|virtfs [--ninegate EXE]
+# usage: vm-test.sh --server ninegate|ninegate-sshfs|ninegate-testfs|diod|virtfs
+#                   [--ninegate EXE] [--testfs EXE] [--interrupts honour|enosys]
 #                   --set OPTS [--set OPTS...] [--big MIB] [--many N]
 #                   [--mid MIB] [--timeout SEC] [--cache DIR] [--logdir DIR]
 #                   [--name NAME] [--fwd chardev|cmd] [-q]
 set -euo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
-fwd=chardev server= ninegate= big=0 many=0 mid=4 timeout=900 logdir= name=vm quiet=
+fwd=chardev server= ninegate= testfs= interrupts=honour big=0 many=0 mid=4 timeout=900 logdir= name=vm quiet=
 cache=${NINEGATE_VM_CACHE:-${NINEGATE_VM_DEFAULT_CACHE:-${HOME:-/tmp}/.cache/ninegate-vm}}
 sets=()
 while [ $# -gt 0 ]; do
 	case "$1" in
 	--server) server=$2; shift 2 ;;
 	--ninegate) ninegate=$2; shift 2 ;;
+	--testfs) testfs=$2; shift 2 ;;
+	--interrupts) interrupts=$2; shift 2 ;;
 	--set) sets+=(--set "$2"); shift 2 ;;
 	--big) big=$2; shift 2 ;;
 	--many) many=$2; shift 2 ;;
@@ -42,16 +59,35 @@ while [ $# -gt 0 ]; do
 done
 [ ${#sets[@]} -gt 0 ] || { echo "vm-test: no --set given" >&2; exit 2; }
 
+sftp_server=
 case "$server" in
-ninegate)
+ninegate*)
 	if [ -z "$ninegate" ] || [ ! -x "$ninegate" ]; then
 		echo "vm-test: SKIP: ninegate is not built (no gateway executable${ninegate:+ at $ninegate})"
 		exit 77
-	fi ;;
+	fi ;;&
+ninegate) ;;
+ninegate-sshfs)
+	command -v sshfs >/dev/null || { echo "vm-test: SKIP: sshfs not installed (Debian: sshfs)"; exit 77; }
+	for p in /usr/lib/openssh/sftp-server /usr/libexec/openssh/sftp-server \
+		/usr/lib/ssh/sftp-server /usr/libexec/sftp-server; do
+		[ -x "$p" ] && sftp_server=$p && break
+	done
+	[ -n "$sftp_server" ] ||
+		{ echo "vm-test: SKIP: no sftp-server found (Debian: openssh-sftp-server)"; exit 77; } ;;
+ninegate-testfs)
+	if [ -z "$testfs" ] || [ ! -x "$testfs" ]; then
+		echo "vm-test: SKIP: testfs is not built${testfs:+ (no executable at $testfs)}"
+		exit 77
+	fi
+	case "$interrupts" in
+	honour | enosys) ;;
+	*) echo "vm-test: --interrupts honour|enosys" >&2; exit 2 ;;
+	esac ;;
 diod)
 	command -v diod >/dev/null || { echo "vm-test: SKIP: diod not installed (Debian: diod)"; exit 77; } ;;
 virtfs) ;;
-*) echo "vm-test: --server ninegate|diod|virtfs" >&2; exit 2 ;;
+*) echo "vm-test: --server ninegate|ninegate-sshfs|ninegate-testfs|diod|virtfs" >&2; exit 2 ;;
 esac
 
 bash "$here/prepare.sh" -q "$cache" || { echo "vm-test: FAILURE: prepare.sh failed"; exit 1; }
@@ -93,6 +129,26 @@ fi
 
 # ---- server ----
 port= aname= runargs=()
+backend=()
+case "$server" in
+ninegate-sshfs)
+	printf '#!/bin/sh\n# ignores the ssh arguments sshfs passes\nexec %s\n' \
+		"$sftp_server" >"$work/ssh-wrapper"
+	chmod 755 "$work/ssh-wrapper"
+	backend=(sshfs -f -o "ssh_command=$work/ssh-wrapper" "localhost:$exp" {}) ;;
+ninegate-testfs)
+	# slow: its READ blocks (until interrupted, or for 3 s); other: plain
+	if [ "$interrupts" = honour ]; then
+		block=slow:read
+	else
+		block=slow:read:3000
+	fi
+	: >"$work/testfs.log"
+	backend=("$testfs" "--block=$block" "--interrupts=$interrupts"
+		"--log=$work/testfs.log" "--report=$work/testfs.report"
+		"--file=slow=slow file" "--file=other=other file" {})
+	runargs+=(--script "$here/guest-flush.sh" --env VMTEST_INTERRUPTS="$interrupts") ;;
+esac
 if [ "$server" = virtfs ]; then
 	runargs+=(--virtfs "$exp")
 else
@@ -101,6 +157,11 @@ else
 	ninegate)
 		# shellcheck disable=SC2086 # NINEGATE_OPTS: extra words, e.g. --debug
 		"$ninegate" -l "tcp:127.0.0.1:$port" ${NINEGATE_OPTS:-} --export "$exp" \
+			>"$srvlog" 2>&1 &
+		spid=$! ;;
+	ninegate-*)
+		# shellcheck disable=SC2086 # NINEGATE_OPTS: extra words, e.g. --debug
+		"$ninegate" -l "tcp:127.0.0.1:$port" ${NINEGATE_OPTS:-} -- "${backend[@]}" \
 			>"$srvlog" 2>&1 &
 		spid=$! ;;
 	diod)
@@ -148,9 +209,46 @@ hostcheck() { # desc, result (0 = ok), detail
 		hc_fail=$((hc_fail + 1))
 	fi
 }
+# testfs_report: has testfs (the server's child) write its report now
+testfs_report() {
+	local bpid _
+	bpid=$(awk '{print $1}' "/proc/$spid/task/$spid/children" 2>/dev/null || true)
+	[ -n "$bpid" ] || { echo "testfs is not running"; return 1; }
+	rm -f "$work/testfs.report"
+	kill -USR1 "$bpid" || return 1
+	for _ in $(seq 1 100); do
+		[ -s "$work/testfs.report" ] && return 0
+		sleep 0.05
+	done
+	echo "testfs wrote no report"
+	return 1
+}
+# fuse-interrupt MODE KILLS: in testfs's log, the FUSE_INTERRUPTs that name a
+# READ; honour: one for each of KILLS readers, and KILLS ops ended EINTR;
+# enosys: one INTERRUPT in all (answered ENOSYS, ninegate sends no more),
+# no op ended EINTR
+intr_check() {
+	local mode=$1 kills=$2 reads intrs eintr
+	testfs_report || return 1
+	reads=$(awk '$1 == "READ" { sub("unique=", "", $2); r[$2] = 1 }
+		$1 == "INTERRUPT" { sub("target=", "", $4); if ($4 in r) t[$4] = 1 }
+		END { n = 0; for (k in t) n++; print n }' "$work/testfs.log")
+	intrs=$(awk '$1 == "interrupts" { print $2 }' "$work/testfs.report")
+	eintr=$(awk '$1 == "eintr" { print $2 }' "$work/testfs.report")
+	echo "READs interrupted: $reads, INTERRUPTs: $intrs, EINTR replies: $eintr"
+	if [ "$mode" = honour ]; then
+		[ "$reads" = "$kills" ] && [ "$eintr" = "$kills" ]
+	else
+		[ "$reads" = 1 ] && [ "$intrs" = 1 ] && [ "$eintr" = 0 ]
+	fi
+}
 while read -r _ _ kind path rest; do
 	f=$exp/$path
 	case "$kind" in
+	fuse-interrupt)
+		got=$(intr_check "$path" "$rest" 2>&1) && st=0 || st=$?
+		echo "# testfs: $got"
+		hostcheck "testfs got FUSE_INTERRUPT for the READs ($path, $rest killed)" $st "$got" ;;
 	content)
 		got=$(cat "$f" 2>&1 || true)
 		[ "$got" = "$rest" ]; hostcheck "$path contains '$rest'" $? "got '$got'" ;;

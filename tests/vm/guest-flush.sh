@@ -1,0 +1,182 @@
+#!/bin/sh
+# SPDX-License-Identifier: MIT
+# The VM flush test's workload (busybox sh in the guest, run by
+# vm-test.sh --server ninegate-testfs): a process reading a file whose FUSE
+# READ blocks in the backend (testfs, file "slow") is killed with SIGKILL.
+# The kernel client then sends Tflush and keeps the dying process until the
+# Rflush comes; ninegate answers it when the backend's READ has ended.
+#
+#   VMTEST_INTERRUPTS=honour  testfs blocks the READ until FUSE_INTERRUPT
+#       and answers EINTR: the killed process must be gone within a few
+#       seconds (one reader, then two at once), the mount keeps working.
+#       The host checks that testfs got an INTERRUPT for each READ and
+#       ended each with EINTR.
+#   VMTEST_INTERRUPTS=enosys  testfs answers every FUSE_INTERRUPT with
+#       ENOSYS and finishes the READ after 3 s: the killed process lives
+#       until the op completes (>= 2.5 s after the kill), a second kill
+#       gets no INTERRUPT at all (ninegate stopped sending them), an
+#       unkilled read of "slow" returns its content after 3 s.
+#
+# A backend without interrupts is played by testfs, not sshfs: sshfs's
+# libfuse takes FUSE_INTERRUPT in itself and never answers ENOSYS (the
+# fuse_glue test fg_intr_sshfs sees interrupts stay on), and sshfs cannot
+# be made to block one read on demand. --interrupts=enosys with a 3 s READ
+# is the case examples/sshfs.sh describes for a slow remote.
+#
+# Prints TAP-like lines and "VMTEST RESULT pass P fail F skip S" like
+# guest-tests.sh; "VMTEST HOSTCHECK fuse-interrupt MODE KILLS" asks the host
+# to check testfs's log and report. It does not test data paths (that is
+# guest-tests.sh).
+
+n=0 pass=0 fail=0 skip=0
+mode=${VMTEST_INTERRUPTS:-honour}
+
+now() { cut -d' ' -f1 /proc/uptime; }
+since() { awk -v a="$1" -v b="$(now)" 'BEGIN { printf "%.2f", b - a }'; }
+# ge A B: A >= B as decimals
+ge() { awk -v a="$1" -v b="$2" 'BEGIN { exit !(a + 0 >= b + 0) }'; }
+
+t() { # t DESC CMD... : passes when CMD exits 0; its output shown on failure
+	desc=$1
+	shift
+	n=$((n + 1))
+	if "$@" >/tmp/t.out 2>&1; then
+		echo "ok $n - $desc"
+		grep '^# ' /tmp/t.out
+		pass=$((pass + 1))
+	else
+		echo "not ok $n - $desc"
+		head -n 20 /tmp/t.out | sed 's/^/#   /'
+		fail=$((fail + 1))
+	fi
+}
+eq() { # eq GOT WANT [what]
+	[ "$1" = "$2" ] && return 0
+	echo "${3:-value}: expected '$2', got '$1'"
+	return 1
+}
+
+state() { # one-letter state of PID, "gone" when reaped or a zombie
+	s=$(cut -d' ' -f3 "/proc/$1/stat" 2>/dev/null)
+	case "$s" in
+	'' | Z | X) echo gone ;;
+	*) echo "$s" ;;
+	esac
+}
+# blocked PID: waits (10 s at most) until PID sleeps in a read system call
+# on the 9P mount: state D (the client's killable wait for a reply) and the
+# syscall read, pread64, readv or sendfile (busybox cat may use sendfile),
+# seen twice in a row, so the short RPCs of open/walk do not count
+blocked() {
+	seen=0 i=0
+	while [ $i -lt 200 ]; do
+		nr=$(cut -d' ' -f1 "/proc/$1/syscall" 2>/dev/null)
+		case "$(state "$1"):$nr" in
+		D:0 | D:17 | D:19 | D:40 | D:295)
+			seen=$((seen + 1))
+			[ $seen -ge 2 ] && return 0 ;;
+		gone:*)
+			echo "reader $1 ended before it blocked"
+			return 1 ;;
+		*) seen=0 ;;
+		esac
+		sleep 0.05
+		i=$((i + 1))
+	done
+	echo "reader $1 never blocked in read: state $(state "$1"), syscall $(cat "/proc/$1/syscall" 2>/dev/null)," \
+		"wchan $(cat "/proc/$1/wchan" 2>/dev/null)"
+	return 1
+}
+gone_within() { # gone_within PID SECS: prints the seconds it took
+	g0=$(now)
+	while [ "$(state "$1")" != gone ]; do
+		if ge "$(since "$g0")" "$2"; then
+			echo "still there after $2 s: state $(state "$1")," \
+				"wchan $(cat "/proc/$1/wchan" 2>/dev/null)" >&2
+			return 1
+		fi
+		sleep 0.02
+	done
+	since "$g0"
+}
+
+# kill_readers N MIN MAX: N readers of /mnt/slow, each killed with SIGKILL
+# once blocked; each must be gone no sooner than MIN and no later than MAX
+# seconds after its kill, and exit by SIGKILL (status 137)
+kill_readers() {
+	pids=
+	j=0
+	while [ $j -lt "$1" ]; do
+		cat /mnt/slow >/tmp/slow.out.$j 2>&1 &
+		pids="$pids $!"
+		j=$((j + 1))
+	done
+	for p in $pids; do
+		blocked "$p" || { kill -9 $pids 2>/dev/null; wait; return 1; }
+	done
+	kill -9 $pids
+	for p in $pids; do
+		took=$(gone_within "$p" "$3") || { wait; return 1; }
+		echo "# reader $p gone ${took} s after SIGKILL"
+		ge "$took" "$2" || { echo "reader $p gone after $took s, expected >= $2 s"; wait; return 1; }
+		wait "$p"
+		eq $? 137 "exit status of reader $p" || return 1
+	done
+}
+
+c_other() { eq "$(cat /mnt/other)" "other file" other; }
+c_works() { # the mount after the flush: read, list, stat, create, remove
+	eq "$(cat /mnt/other)" "other file" other &&
+		eq "$(cat /mnt/hello)" hello hello &&
+		ls /mnt >/tmp/ls.out && grep -qx slow /tmp/ls.out && grep -qx other /tmp/ls.out &&
+		eq "$(stat -c %s /mnt/slow)" 9 "size of slow" &&
+		echo written >/mnt/new && eq "$(cat /mnt/new)" written new &&
+		rm /mnt/new && [ ! -e /mnt/new ]
+}
+c_slow_whole() { # enosys: an unkilled read waits the 3 s and gets the data
+	r0=$(now)
+	got=$(cat /mnt/slow) || return 1
+	took=$(since "$r0")
+	echo "# unkilled read of slow took $took s"
+	eq "$got" "slow file" slow && ge "$took" 2.5 ||
+		{ echo "read of slow took $took s, expected >= 2.5 s"; return 1; }
+}
+c_umount() { umount /mnt && ! grep -q ' /mnt ' /proc/mounts; }
+
+run_set() {
+	set=$1
+	echo "# ---- $set (testfs, interrupts $mode)"
+	t "mount ($set)" vmtest-mount "$set" /mnt
+	if ! grep -q ' /mnt 9p ' /proc/mounts; then
+		echo "# mount failed: the rest of this set is not run"
+		return
+	fi
+	t "read a file that does not block" c_other
+	if [ "$mode" = honour ]; then
+		t "SIGKILLed reader blocked in READ is gone within 3 s" kill_readers 1 0 3
+		t "the mount works after the flush" c_works
+		t "two SIGKILLed readers at once are gone within 3 s" kill_readers 2 0 3
+		t "the mount works after two flushes" c_works
+		kills=3
+	else
+		t "SIGKILLed reader lives until the 3 s READ completes" kill_readers 1 2.5 15
+		t "the mount works after the flush" c_works
+		t "a second SIGKILLed reader also waits for its READ" kill_readers 1 2.5 15
+		t "an unkilled read of the slow file completes" c_slow_whole
+		t "the mount works after two flushes" c_works
+		kills=2
+	fi
+	t "umount" c_umount
+	echo "VMTEST HOSTCHECK fuse-interrupt $mode $kills"
+}
+
+mkdir -p /mnt
+IFS=';'
+for s in $VMTEST_SETS; do
+	unset IFS
+	run_set "$s"
+	grep -q ' /mnt ' /proc/mounts && umount -l /mnt
+	IFS=';'
+done
+unset IFS
+echo "VMTEST RESULT pass $pass fail $fail skip $skip"
