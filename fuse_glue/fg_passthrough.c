@@ -412,8 +412,8 @@ run(const struct pt_opts *o, int root_fd)
 		int r = fg_pt_creds_start(msg, sizeof(msg));
 
 		if (r != 0) {
-			fprintf(stderr, PROG ": capabilities: %s\n",
-			    strerror(-r));
+			fprintf(
+			    stderr, PROG ": capabilities: %s\n", strerror(-r));
 			goto out_unmount;
 		}
 		if (msg[0] != '\0')

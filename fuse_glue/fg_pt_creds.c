@@ -276,9 +276,8 @@ become(uid_t uid, gid_t gid, const struct pt_user *u)
 	err = caps_effective(root_caps);
 	if (err != 0)
 		return err;
-	if (!no_setgroups &&
-	    syscall(SYS_setgroups, u != NULL ? u->ngroups : 0,
-	        u != NULL ? u->groups : NULL) != 0)
+	if (!no_setgroups && syscall(SYS_setgroups, u != NULL ? u->ngroups : 0,
+	                         u != NULL ? u->groups : NULL) != 0)
 		return -errno;
 	/* setfsuid/setfsgid report no error: read the value back. */
 	setfsgid(gid);

@@ -231,6 +231,8 @@ gw_backend_start(struct gw_server *srv)
 		argv_pt[i++] = pt;
 		if (o->read_only)
 			argv_pt[i++] = "--read-only";
+		if (o->allow_devices)
+			argv_pt[i++] = "--allow-devices";
 		if (strcmp(o->seccomp, "kill") != 0) {
 			argv_pt[i++] = "--seccomp";
 			argv_pt[i++] = o->seccomp;

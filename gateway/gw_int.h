@@ -81,6 +81,7 @@ struct gw_opts {
 	uint32_t squash_uid, squash_gid;
 	bool root_squash;		/* uid/gid 0 -> 65534 */
 	bool no_special_files;		/* EPERM for device/fifo/socket nodes */
+	bool allow_devices;		/* built-in backend may mknod devices */
 	struct gw_idmaps uid_map, gid_map;
 	unsigned max_connections, max_fids, max_requests;
 	size_t output_bound;

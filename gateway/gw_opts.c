@@ -37,6 +37,8 @@ static const char usage_text[] =
 "  --uid-map IN:OUT:COUNT  client uids IN.. are backend uids OUT.. (repeatable;\n"
 "  --gid-map IN:OUT:COUNT  unmapped ids become 65534, as in a user namespace)\n"
 "  --no-special-files      refuse to create devices, FIFOs and sockets (EPERM)\n"
+"  --allow-devices         let the built-in backend make device nodes (root\n"
+"                          clients could then reach host devices; off by default)\n"
 "  --flush-timeout SECS    answer a Tflush after SECS even if the backend\n"
 "                          op still hangs (default: wait, as 9P asks)\n"
 "  --chunk BYTES           bytes per FUSE READ/WRITE (default 131072)\n"
@@ -63,7 +65,7 @@ enum {
 	O_EXPORT = 256, O_MSIZE, O_UID, O_GID, O_MAXCONN, O_MAXFIDS, O_MAXREQ,
 	O_OUTBOUND, O_CHUNK, O_FLUSHTO, O_SOCKMODE, O_DEBUG, O_SECCOMP,
 	O_SANDBOX, O_SELFTEST, O_ALLSQUASH, O_ROOTSQUASH, O_UIDMAP, O_GIDMAP,
-	O_NOSPECIAL,
+	O_NOSPECIAL, O_ALLOWDEV,
 };
 
 static const struct option longopts[] = {
@@ -90,6 +92,7 @@ static const struct option longopts[] = {
 	{ "uid-map", required_argument, NULL, O_UIDMAP },
 	{ "gid-map", required_argument, NULL, O_GIDMAP },
 	{ "no-special-files", no_argument, NULL, O_NOSPECIAL },
+	{ "allow-devices", no_argument, NULL, O_ALLOWDEV },
 	{ "help", no_argument, NULL, 'h' },
 	{ "version", no_argument, NULL, 'V' },
 	{ NULL, 0, NULL, 0 },
@@ -239,6 +242,9 @@ gw_opts_parse(struct gw_opts *o, int argc, char **argv)
 			break;
 		case O_NOSPECIAL:
 			o->no_special_files = true;
+			break;
+		case O_ALLOWDEV:
+			o->allow_devices = true;
 			break;
 		case O_MAXCONN:
 			o->max_connections = (unsigned)num("--max-connections",

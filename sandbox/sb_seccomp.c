@@ -33,7 +33,9 @@
  *    utimes/mkfifo/unlink/rmdir in log mode with no audit line but the
  *    clone3 ENOSYS row, and the same in kill mode. Paths not exercised
  *    there (interrupts, error paths) still need log-mode runs of the
- *    backend's own tests.
+ *    backend's own tests. Acting as each caller (fg_pt_creds.c) added
+ *    setgroups, capset, capget and getgroups for a root backend; the
+ *    perm_* integration tests run it in kill mode.
  */
 #include "sb_int.h"
 

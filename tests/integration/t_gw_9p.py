@@ -11,6 +11,7 @@ tests send, decodes only what they look at, and is not a 9P library.
 import atexit
 import os
 import select
+import shutil
 import signal
 import socket
 import struct
@@ -106,6 +107,14 @@ def finish(gw=None):
 
 # ------------------------------------------------------------------ gateway
 
+def scratch_dir(prefix):
+    """A scratch directory, removed at exit unless T_KEEP is set."""
+    d = tempfile.mkdtemp(prefix=prefix, dir=os.environ.get("TMPDIR"))
+    if not os.environ.get("T_KEEP"):
+        atexit.register(shutil.rmtree, d, True)
+    return d
+
+
 def sanitizer_env(env=None):
     """LeakSanitizer cannot run inside the gateway's seccomp filter."""
     env = dict(os.environ if env is None else env)
@@ -129,11 +138,14 @@ class Gateway:
 
     def __init__(self, exe, args, backend, workdir=None, env=None,
                  pass_fds=(), stdin=None, stdout=None, wait=True):
-        self.workdir = workdir or tempfile.mkdtemp(prefix="t_gw.")
+        self.workdir = workdir or scratch_dir("t_gw.")
         fd, self.logpath = tempfile.mkstemp(prefix="ninegate.", suffix=".log",
                                             dir=self.workdir)
         os.close(fd)
-        self.argv = [exe] + list(args) + list(backend)
+        # Every run is under the real filter; NINEGATE_SECCOMP=trap names
+        # the call that killed it.
+        seccomp = ["--seccomp", os.environ.get("NINEGATE_SECCOMP", "kill")]
+        self.argv = [exe] + list(args) + seccomp + list(backend)
         self.logf = open(self.logpath, "ab")
         self.proc = subprocess.Popen(
             self.argv, stdin=stdin, stdout=stdout, stderr=self.logf,
@@ -196,6 +208,9 @@ class Gateway:
             self.proc.kill()
             self.rc = self.proc.wait()
         self.logf.close()
+        log = self.log()
+        if "runtime error:" in log or ("Sanitizer" in log and "ERROR:" in log):
+            not_ok("no sanitizer report in the log", log)
         for k in self.kids:      # a backend it could not stop
             if not pid_gone(k, 0.5):
                 not_ok("backend %d ended with ninegate" % k)
@@ -205,8 +220,8 @@ class Gateway:
                     pass
         if self.rc == -signal.SIGSYS:
             not_ok("ninegate was not killed by the sandbox",
-                   "ninegate died by SIGSYS: rerun with --seccomp trap to "
-                   "name the call\n" + self.log())
+                   "ninegate died by SIGSYS: rerun with NINEGATE_SECCOMP="
+                   "trap (--seccomp trap) to name the call\n" + self.log())
         elif expect_rc is not None:
             check_eq("ninegate ended with exit %d after %s" %
                      (expect_rc, signal.Signals(sig).name),

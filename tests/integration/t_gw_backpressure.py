@@ -12,18 +12,16 @@ Usage: t_gw_backpressure.py NINEGATE
 """
 
 import os
-import socket
 import struct
 import sys
-import tempfile
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from t_gw_9p import (Conn, Gateway, check, check_eq, finish, frame,
-                     not_ok, vmrss_kib, TREAD)
+from t_gw_9p import (scratch_dir, Conn, Gateway, check, check_eq, finish,
+                     frame, not_ok, vmrss_kib, TREAD)
 
 exe = sys.argv[1]
-work = tempfile.mkdtemp(prefix="t_gw_bp.")
+work = scratch_dir("t_gw_bp.")
 E = os.path.join(work, "export")
 os.mkdir(E)
 data = os.urandom(8 << 20)

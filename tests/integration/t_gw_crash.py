@@ -15,16 +15,14 @@ import os
 import signal
 import struct
 import sys
-import tempfile
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from t_gw_9p import (Conn, Gateway, P9Error, check, check_eq,
-                     children_of, finish, frame, not_ok, pid_gone, RLERROR,
-                     TREAD)
+from t_gw_9p import (scratch_dir, Conn, Gateway, P9Error, check, check_eq,
+                     finish, frame, not_ok, pid_gone, RLERROR, TREAD)
 
 exe, testfs = sys.argv[1], sys.argv[2]
-work = tempfile.mkdtemp(prefix="t_gw_crash.")
+work = scratch_dir("t_gw_crash.")
 
 
 def expect_eio(what, fn, *args):

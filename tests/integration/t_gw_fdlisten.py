@@ -13,14 +13,13 @@ import os
 import socket
 import subprocess
 import sys
-import tempfile
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from t_gw_9p import (Conn, Gateway, check, check_eq, finish, not_ok,
-                     sanitizer_env)
+from t_gw_9p import (scratch_dir, Conn, Gateway, check, check_eq, finish,
+                     not_ok, sanitizer_env)
 
 exe = sys.argv[1]
-work = tempfile.mkdtemp(prefix="t_gw_fd.")
+work = scratch_dir("t_gw_fd.")
 E = os.path.join(work, "export")
 os.mkdir(E)
 with open(os.path.join(E, "hello"), "w") as f:

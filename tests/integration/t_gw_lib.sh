@@ -18,6 +18,8 @@ case ${ASAN_OPTIONS:-} in
 *) export ASAN_OPTIONS=${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0 ;;
 esac
 export LC_ALL=C.UTF-8 TZ=UTC
+# Every run is under the real filter; NINEGATE_SECCOMP=trap names a call.
+T_SECCOMP=${NINEGATE_SECCOMP:-kill}
 
 gw_cleanup() {
 	local p
@@ -45,7 +47,7 @@ gw_start() {
 	local name=$1 _
 	shift
 	GW_LOG=$T_WORK/$name.log
-	"$ninegate_bin" "$@" 2>"$GW_LOG" </dev/null &
+	"$ninegate_bin" --seccomp "$T_SECCOMP" "$@" 2>"$GW_LOG" </dev/null &
 	GW_PID=$!
 	T_PIDS="$T_PIDS $GW_PID"
 	for _ in $(seq 1 600); do
@@ -88,8 +90,9 @@ gw_wait() {
 	fi
 	wait "$GW_PID"
 	GW_RC=$?
+	check_clean_log
 	if [ "$GW_RC" -eq $((128 + 31)) ]; then
-		not_ok "ninegate not killed by the sandbox (SIGSYS: rerun with --seccomp trap to name the call)"
+		not_ok "ninegate not killed by the sandbox (SIGSYS: rerun with NINEGATE_SECCOMP=trap, i.e. --seccomp trap, to name the call)"
 		sed 's/^/#   /' "$GW_LOG"
 	fi
 }
@@ -132,8 +135,18 @@ gw_run_fail() {
 	local name=$1
 	shift
 	GW_LOG=$T_WORK/$name.log
-	timeout 10 "$ninegate_bin" "$@" 2>"$GW_LOG" </dev/null >/dev/null
+	timeout 10 "$ninegate_bin" --seccomp "$T_SECCOMP" "$@" 2>"$GW_LOG" \
+		</dev/null >/dev/null
 	GW_RC=$?
+	check_clean_log
+}
+
+# check_clean_log: GW_LOG has no sanitizer report (ASan/UBSan builds).
+check_clean_log() {
+	if grep -Eq 'runtime error:|ERROR: (Address|Leak|Undefined)Sanitizer' "$GW_LOG"; then
+		not_ok "no sanitizer report in $(basename "$GW_LOG")"
+		sed 's/^/#   /' "$GW_LOG"
+	fi
 }
 
 # check_fails WHAT PATTERN: the last gw_run_fail ended with 0 < exit < 124

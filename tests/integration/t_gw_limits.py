@@ -12,14 +12,13 @@ Usage: t_gw_limits.py NINEGATE
 import errno
 import os
 import sys
-import tempfile
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from t_gw_9p import (Conn, Gateway, P9Error, check, check_eq, finish,
-                     not_ok)
+from t_gw_9p import (scratch_dir, Conn, Gateway, P9Error, check, check_eq,
+                     finish, not_ok)
 
 exe = sys.argv[1]
-work = tempfile.mkdtemp(prefix="t_gw_limits.")
+work = scratch_dir("t_gw_limits.")
 E = os.path.join(work, "export")
 os.mkdir(E)
 with open(os.path.join(E, "hello"), "w") as f:

@@ -17,16 +17,15 @@ import os
 import random
 import struct
 import sys
-import tempfile
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from t_gw_9p import (Conn, Gateway, P9Error, check, check_eq, finish,
+from t_gw_9p import (scratch_dir, Conn, Gateway, check, check_eq, finish,
                      frame, not_ok, s, RLERROR, TATTACH, TCLUNK, TREAD,
                      TVERSION, TWALK, NOFID)
 
 exe, testfs = sys.argv[1], sys.argv[2]
-work = tempfile.mkdtemp(prefix="t_gw_bad.")
+work = scratch_dir("t_gw_bad.")
 addr = "unix:" + os.path.join(work, "s")
 gw = Gateway(exe, ["-l", addr, "--msize", "65536"],
              ["--", testfs, "--block=hello:read:1500", "{}"], workdir=work)

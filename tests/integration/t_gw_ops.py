@@ -16,13 +16,12 @@ ninep) nor flush of requests in flight (the flush tests do).
 import errno
 import os
 import stat
+import struct
 import sys
-import tempfile
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from t_gw_9p import (Conn, Gateway, P9Error, check, check_eq, finish,
-                     not_ok, ok, TAUTH, NOFID)
-import struct
+from t_gw_9p import (scratch_dir, Conn, Gateway, P9Error, check, check_eq,
+                     finish, not_ok, ok, TAUTH)
 
 O_RDONLY, O_WRONLY, O_RDWR = 0, 1, 2
 O_CREAT, O_EXCL, O_TRUNC, O_APPEND = 0o100, 0o200, 0o1000, 0o2000
@@ -30,7 +29,7 @@ O_DIRECTORY = 0o200000
 AT_REMOVEDIR = 0x200
 
 exe = sys.argv[1]
-work = tempfile.mkdtemp(prefix="t_gw_ops.")
+work = scratch_dir("t_gw_ops.")
 E = os.path.join(work, "export")
 os.mkdir(E)
 os.mkdir(os.path.join(E, "dir"))
@@ -104,7 +103,8 @@ qs = c.walk(0, 5, ["dir", "nope", "x"])
 check_eq("partial walk returns the qids found", 1, len(qs))
 expect_err("Twalk of a missing first name", errno.ENOENT, c.walk, 0, 5,
            ["nope"])
-expect_err("Twalk to a fid in use", (errno.EBADF, errno.EEXIST), c.walk, 0, 2, [])
+expect_err("Twalk to a fid in use", (errno.EBADF, errno.EEXIST), c.walk,
+           0, 2, [])
 expect_err("Twalk from an unknown fid", errno.EBADF, c.walk, 77, 78, [])
 
 # --- getattr
@@ -135,13 +135,14 @@ c.walk(0, 10, [])
 qid, _ = step("Tlcreate", c.lcreate, 10, "new é file", O_RDWR | O_CREAT,
               0o640) or (None, 0)
 check("created on the host", os.path.isfile(H("new é file")))
-check_eq("created with the mode", 0o640, stat.S_IMODE(os.stat(H("new é file")).st_mode))
+check_eq("created with the mode", 0o640,
+         stat.S_IMODE(os.stat(H("new é file")).st_mode))
 check_eq("Twrite count", 5, c.write(10, 0, b"abcde"))
 check_eq("Twrite at an offset", 3, c.write(10, 10, b"xyz"))
 data = bytes(range(256)) * 1024
-check_eq("Twrite 256 KiB", len(data), c.write(10, 100, data[:iounit]) if
-         iounit >= len(data) else sum(c.write(10, 100 + o, data[o:o + iounit])
-                                      for o in range(0, len(data), iounit)))
+written = sum(c.write(10, 100 + o, data[o:o + iounit])
+              for o in range(0, len(data), iounit))
+check_eq("Twrite 256 KiB in iounit pieces", len(data), written)
 c.fsync(10)
 ok("Tfsync")
 c.fsync(10, 1)
@@ -180,7 +181,8 @@ check_eq("O_TRUNC empties", 0, os.stat(H("hello")).st_size)
 # --- setattr
 c.walk(0, 13, ["new é file"])
 step("Tsetattr mode", c.setattr, 13, 0x1, 0o600)
-check_eq("mode on the host", 0o600, stat.S_IMODE(os.stat(H("new é file")).st_mode))
+check_eq("mode on the host", 0o600,
+         stat.S_IMODE(os.stat(H("new é file")).st_mode))
 step("Tsetattr size", c.setattr, 13, 0x8, 0, 0, 0, 7)
 check_eq("size on the host", 7, os.stat(H("new é file")).st_size)
 step("Tsetattr times", c.setattr, 13, 0x10 | 0x20 | 0x80 | 0x100, 0, 0, 0, 0,

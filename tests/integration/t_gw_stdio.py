@@ -11,14 +11,13 @@ Usage: t_gw_stdio.py NINEGATE
 import os
 import subprocess
 import sys
-import tempfile
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from t_gw_9p import (Conn, Gateway, PipeSock, check, check_eq, children_of,
-                     finish, not_ok, pid_gone)
+from t_gw_9p import (scratch_dir, Conn, Gateway, PipeSock, check, check_eq,
+                     children_of, finish, not_ok, pid_gone)
 
 exe = sys.argv[1]
-work = tempfile.mkdtemp(prefix="t_gw_stdio.")
+work = scratch_dir("t_gw_stdio.")
 E = os.path.join(work, "export")
 os.mkdir(E)
 with open(os.path.join(E, "hello"), "w") as f:

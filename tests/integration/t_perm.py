@@ -35,15 +35,20 @@ Modes (one meson test each; docs/semantics.md names them):
            owns: the start-up line says every file is owned by uid 2001;
            files bob makes are alice's; bob can write alice's 0600 file
            (checks are the backend's uid's); chown to another uid is
-           EPERM even for root.
+           EPERM even for root; plus the common checks below.
   sshfs    ninegate -- sshfs against a local sftp-server running as
            carol: every new file is carol's, chown is refused, a file
-           alice makes can be written by bob (one sftp identity).
+           alice makes can be written by bob (one sftp identity); plus the
+           common checks with what sshfs gives.
 
   rclone   ninegate -- rclone mount2 on a local directory: files are
            reported as rclone's uid whoever made them, a 0600 file of
            alice's reads for bob (rclone checks no permissions), chown is
-           not kept.
+           not kept; plus the common checks with what rclone gives.
+Common checks (unpriv, sshfs, rclone): O_EXCL on an existing name, names of
+255 and 256 bytes, reading an open file after its unlink, mknod of a FIFO;
+where a backend departs from the local rule, the test expects what it was
+measured to give (docs/semantics.md lists it), so a change shows up.
 
 Usage: t_perm.py NINEGATE PASSTHROUGH root|devices|unpriv|sshfs|rclone
 Exit 77 (SKIP) when not root, without unshare/setpriv, or without sshfs
@@ -71,6 +76,7 @@ SETATTR_ATIME, SETATTR_MTIME = 0x10, 0x20
 SETATTR_ATIME_SET, SETATTR_MTIME_SET = 0x80, 0x100
 
 ROOT, ALICE, BOB, CAROL = 0, 2001, 2002, 2003
+
 STAFF, PROJ = 2100, 2101
 
 PASSWD = """root:x:0:0:root:/root:/bin/sh
@@ -267,6 +273,39 @@ def started(gw):
     running)."""
     atexit.register(lambda: gw.rc is None and gw.stop(expect_rc=None))
     return gw
+
+
+def common(u, want_fifo=0, want_long=errno.ENAMETOOLONG, want_unlinked=0,
+           want_excl=errno.EEXIST):
+    """O_EXCL, long names, an unlinked open file and mknod of a FIFO; the
+    wants are what the backend gives (0: the local rule holds)."""
+    u.c.clunk(u.create("x_excl"))
+    expect("O_CREAT|O_EXCL on an existing name: %s" %
+           errno.errorcode[want_excl], want_excl, u.create, "x_excl",
+           O_RDWR | O_EXCL)
+    expect("a name of 255 bytes", 0,
+           lambda: u.c.clunk(u.create("n" * 255)))
+    expect("a name of 256 bytes: %s" % errno.errorcode[want_long],
+           want_long, u.create, "n" * 256)
+    f = u.create("x_gone", O_RDWR)
+    u.c.write(f, 0, b"kept")
+    u.at(lambda d: u.c.unlinkat(d, "x_gone"), "")
+    data = None
+    try:
+        data = u.c.read(f, 0, 100)
+    except P9Error as e:
+        data = e.errno
+    if want_unlinked:
+        check_eq("an open file unlinked: the fid's read fails with %s" %
+                 errno.errorcode[want_unlinked], want_unlinked, data)
+    else:
+        check_eq("an open file unlinked: the fid still reads", b"kept",
+                 data)
+    u.c.clunk(f)
+    expect("mknod of a FIFO: %s" % (errno.errorcode.get(want_fifo)
+                                    if want_fifo else "made"),
+           want_fifo, lambda: u.at(lambda d: u.c.mknod(
+               d, "x_fifo", stat.S_IFIFO | 0o644, 0, 0, u.gid()), ""))
 
 
 def run_root():
@@ -622,6 +661,7 @@ def run_unpriv():
     bob.at(lambda f: bob.c.mknod(f, "fifo", stat.S_IFIFO | 0o644, 0, 0,
                                  BOB), "")
     check_eq("a FIFO of bob's is alice's", (ALICE, ALICE), owner("fifo"))
+    common(bob)
     for u in (alice, bob, root):
         u.c.close()
     gw.stop()
@@ -665,6 +705,8 @@ def run_sshfs():
     check("chown to alice is refused (sftp-server is not root): %s" %
           errno.errorcode.get(got, got), got != 0 and
           owner("a_file") == (CAROL, CAROL))
+    common(alice, want_fifo=errno.EPERM, want_long=errno.EBADMSG,
+           want_excl=errno.EPERM)
     for u in (alice, bob):
         u.c.close()
     gw.stop()
@@ -698,6 +740,8 @@ def run_rclone():
     alice.c.clunk(f)
     check("chown is not kept (%s; uid still %d)" % (
         errno.errorcode.get(got, "no error"), a["uid"]), a["uid"] == 0)
+    common(alice, want_fifo=errno.EOPNOTSUPP, want_long=errno.EIO,
+           want_unlinked=errno.ENOENT)
     for u in (alice, bob):
         u.c.close()
     gw.stop()
