@@ -212,7 +212,7 @@ gw_backend_start(struct gw_server *srv)
 {
 	struct gw_opts *o = srv->opts;
 	char pt[PATH_MAX], err[256];
-	const char *argv_pt[8];
+	const char *argv_pt[12];
 	const char *const *argv;
 	/* Large READ replies come from fresh buffers in libfuse: keep them
 	 * off mmap (DESIGN.md §3). */
