@@ -169,6 +169,13 @@ int fg_session_init(struct fg_session *s, uint32_t want_max_write,
     int pidfd, int timeout_ms, char *err, size_t err_len);
 
 const struct fg_info *fg_session_info(const struct fg_session *s);
+/*
+ * The caller never asks a READ, READDIR or READDIRPLUS for more than max
+ * bytes (after INIT; capped to max_write): receive buffers shrink to that,
+ * so a reply kept by fg_reply_keep holds no more memory than its size
+ * calls for; a larger request then fails with -EMSGSIZE.
+ */
+void fg_session_set_max_read(struct fg_session *s, uint32_t max);
 int fg_session_fd(const struct fg_session *s);
 bool fg_session_is_broken(const struct fg_session *s);
 size_t fg_session_inflight(const struct fg_session *s);

@@ -93,6 +93,7 @@ init_eval(struct fg_session *s, const void *data, size_t len)
 	if (mw < FG_MIN_WRITE)
 		mw = FG_MIN_WRITE;
 	s->info.max_write = mw;
+	s->max_read = mw;
 	fg_sess_set_recv_payload(
 	    s, mw > FG_MIN_RECV_PAYLOAD ? mw : FG_MIN_RECV_PAYLOAD);
 	s->init_err = 0;
@@ -283,4 +284,16 @@ fg_session_init(struct fg_session *s, uint32_t want_max_write, int pidfd,
 		s->closing = false;
 	}
 	return rc;
+}
+
+void
+fg_session_set_max_read(struct fg_session *s, uint32_t max)
+{
+	if (max > s->info.max_write)
+		max = s->info.max_write;
+	if (max < FG_MIN_WRITE)
+		max = FG_MIN_WRITE;
+	s->max_read = max;
+	fg_sess_set_recv_payload(
+	    s, max > FG_MIN_RECV_PAYLOAD ? max : FG_MIN_RECV_PAYLOAD);
 }

@@ -239,6 +239,7 @@ struct fg_session {
 	size_t nbatch;
 
 	unsigned in_cb; /* depth of callbacks into the caller */
+	uint32_t max_read;	/* largest READ/READDIR size a request may ask */
 };
 
 /* fg_buf.c */

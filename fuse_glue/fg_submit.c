@@ -33,7 +33,7 @@ expect_sizes(struct fg_session *s, const struct fg_opdef *d,
 		struct fuse_read_in ri;
 
 		memcpy(&ri, op->in, sizeof(ri));
-		if (ri.size > s->info.max_write)
+		if (ri.size > s->max_read)
 			return -EMSGSIZE;
 		r->out_max = ri.size;
 	} else if (d->flags & FG_OPF_XATTR) {

@@ -170,6 +170,8 @@ gw_backend_ready(struct gw_server *srv)
 	srv->info = fg_session_info(srv->fs);
 	srv->chunk = srv->opts->chunk < srv->info->max_write ?
 	    srv->opts->chunk : srv->info->max_write;
+	/* Every READ and READDIR asks at most a chunk. */
+	fg_session_set_max_read(srv->fs, srv->chunk);
 	event_add(srv->fg_rd_ev, NULL);
 }
 

@@ -113,6 +113,7 @@ gw_conn_req_ended(struct gw_conn *c, struct gw_req *r)
 			r->anext->aprev = r->aprev;
 	}
 	c->nreqs--;
+	c->reserved -= r->reserved;
 	if (c->srv->stopping)
 		gw_schedule_reap(c->srv);	/* re-checks the shutdown */
 	if (r->fid)
@@ -128,7 +129,8 @@ gw_conn_check_reading(struct gw_conn *c)
 	struct gw_server *srv = c->srv;
 	bool want = c->state == GW_CONN_OPEN && !srv->stopping &&
 	    c->nreqs < srv->opts->max_requests &&
-	    evbuffer_get_length(c->out) <= srv->opts->output_bound &&
+	    evbuffer_get_length(c->out) + c->reserved <=
+		srv->opts->output_bound &&
 	    !c->version_wait;
 
 	if (want == c->reading)

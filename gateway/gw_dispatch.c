@@ -195,6 +195,14 @@ gw_dispatch_frame(struct gw_conn *c, void *frame, size_t len)
 	if (op->flags & GW_OP_MUTATES)
 		gw_attr_gen++;
 	r->attr_gen = gw_attr_gen;
+	/* Replies that carry data count against the output bound from the
+	 * start: a client that reads none of them cannot have more than
+	 * the bound in flight. */
+	if (r->msg.type == P9_TREAD || r->msg.type == P9_TREADDIR) {
+		r->reserved = gw_max_count(c, r->msg.type == P9_TREAD ?
+		    r->msg.tread.count : r->msg.treaddir.count, P9_IOHDRSZ);
+		c->reserved += r->reserved;
+	}
 	if (r->fid) {
 		r->ctx.uid = r->fid->uid;
 		r->ctx.gid = r->fid->gid;

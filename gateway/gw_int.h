@@ -232,6 +232,8 @@ struct gw_req {
 	enum gw_req_state state;
 	struct fg_ctx ctx;		/* identity for FUSE headers */
 	uint64_t attr_gen;		/* gw_attr_gen when it was dispatched */
+	uint32_t reserved;		/* reply bytes counted against the
+					   connection's output bound */
 	struct gw_fid *fid, *newfid;	/* resolved by dispatch */
 	/* flush bookkeeping (DESIGN.md §4) */
 	struct gw_req *flush_target;	/* for a Tflush: the request it waits on */
@@ -300,6 +302,7 @@ struct gw_conn {
 	struct gw_req *tags[256];
 	struct gw_req *all;
 	unsigned nreqs;
+	size_t reserved;		/* replies in flight may need this */
 	/* fid table */
 	struct gw_fid *fids[256];
 	unsigned nfids;

@@ -356,14 +356,13 @@ dirread_step(struct gw_req *r)
 {
 	struct dirread_op *d = r->op;
 	struct gw_fid *f = r->fid;
-	const struct fg_info *info = r->conn->srv->info;
 	/* FUSE entries are about twice the size of stat entries. */
 	uint32_t size = d->count > UINT32_MAX / 2 ? UINT32_MAX : d->count * 2;
 
 	if (size < 4096)
 		size = 4096;
-	if (size > info->max_write)
-		size = info->max_write;
+	if (size > r->conn->srv->chunk)
+		size = r->conn->srv->chunk;
 	struct fuse_read_in in = { .fh = f->fh, .offset = d->cookie,
 		.size = size };
 	struct fg_op op = {

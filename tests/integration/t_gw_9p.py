@@ -158,24 +158,30 @@ class Gateway:
             self.stop()
             finish()
         if wait:
-            self.kids = children_of(self.pid)
+            self.kids = [(k, start_time(k)) for k in children_of(self.pid)]
 
     def _kill(self):
         """At exit, if the test ended before stop(): nothing of ours keeps
         running."""
         if self.rc is not None:
             return
-        for p in [self.pid] + self.kids:
-            try:
-                if p == self.pid and self.proc.poll() is not None:
-                    continue
-                os.kill(p, signal.SIGKILL)
-            except OSError:
-                pass
+        if self.proc.poll() is None:
+            self.proc.kill()
+        for k, start in self.kids:
+            if start is not None and start_time(k) == start:
+                try:
+                    os.kill(k, signal.SIGKILL)
+                except OSError:
+                    pass
 
     @property
     def pid(self):
         return self.proc.pid
+
+    @property
+    def backend_pid(self):
+        """The backend's pid as it was at start, or None."""
+        return self.kids[0][0] if self.kids else None
 
     def log(self):
         with open(self.logpath, "rb") as f:
@@ -211,8 +217,8 @@ class Gateway:
         log = self.log()
         if "runtime error:" in log or ("Sanitizer" in log and "ERROR:" in log):
             not_ok("no sanitizer report in the log", log)
-        for k in self.kids:      # a backend it could not stop
-            if not pid_gone(k, 0.5):
+        for k, start in self.kids:      # a backend it could not stop
+            if not pid_gone(k, 0.5) and start_time(k) == start:
                 not_ok("backend %d ended with ninegate" % k)
                 try:
                     os.kill(k, signal.SIGKILL)
@@ -235,6 +241,16 @@ def children_of(pid):
             return [int(x) for x in f.read().split()]
     except OSError:
         return []
+
+
+def start_time(pid):
+    """pid's start time (/proc/PID/stat field 22), None if it is gone:
+    with the pid it names one process, never a later one reusing it."""
+    try:
+        with open("/proc/%d/stat" % pid) as f:
+            return int(f.read().rsplit(")", 1)[1].split()[19])
+    except (OSError, IndexError, ValueError):
+        return None
 
 
 def pid_gone(pid, timeout=10.0):

@@ -64,7 +64,7 @@ def after_death(gw, c, name):
 gw_addr = "unix:" + os.path.join(work, "t.sock")
 gw = Gateway(exe, ["-l", gw_addr], ["--", testfs, "--block=hello:read:20000",
                                     "{}"], workdir=work)
-bpid = gw.kids[0] if gw.kids else None
+bpid = gw.backend_pid
 check("testfs runs", bpid is not None)
 c = Conn(gw_addr)
 c.version(65536)
@@ -94,7 +94,7 @@ with open(os.path.join(E, "big"), "wb") as f:
 os.mkdir(os.path.join(E, "dir"))
 gw_addr = "unix:" + os.path.join(work, "p.sock")
 gw = Gateway(exe, ["-l", gw_addr], ["--export", E], workdir=work)
-bpid = gw.kids[0] if gw.kids else None
+bpid = gw.backend_pid
 c = Conn(gw_addr)
 msize = c.version(1 << 20)[0]
 c.attach(0)

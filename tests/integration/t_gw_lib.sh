@@ -21,9 +21,17 @@ export LC_ALL=C.UTF-8 TZ=UTC
 # Every run is under the real filter; NINEGATE_SECCOMP=trap names a call.
 T_SECCOMP=${NINEGATE_SECCOMP:-kill}
 
+# pid_tag PID: "PID:STARTTIME", so that cleanup never signals a process
+# that merely reuses a pid of ours
+pid_tag() {
+	[ -n "$1" ] && echo "$1:$(sed 's/.*) //' "/proc/$1/stat" 2>/dev/null | cut -d' ' -f20)"
+}
+
 gw_cleanup() {
-	local p
-	for p in $T_PIDS; do
+	local t p
+	for t in $T_PIDS; do
+		p=${t%%:*}
+		[ "$(pid_tag "$p")" = "$t" ] || continue
 		kill -KILL "$p" 2>/dev/null
 		wait "$p" 2>/dev/null
 	done
@@ -49,10 +57,10 @@ gw_start() {
 	GW_LOG=$T_WORK/$name.log
 	"$ninegate_bin" --seccomp "$T_SECCOMP" "$@" 2>"$GW_LOG" </dev/null &
 	GW_PID=$!
-	T_PIDS="$T_PIDS $GW_PID"
+	T_PIDS="$T_PIDS $(pid_tag "$GW_PID")"
 	for _ in $(seq 1 600); do
 		if grep -q '^ninegate: sandbox:' "$GW_LOG"; then
-			T_PIDS="$T_PIDS $(backend_pid)"
+			T_PIDS="$T_PIDS $(pid_tag "$(backend_pid)")"
 			return 0
 		fi
 		kill -0 "$GW_PID" 2>/dev/null || break

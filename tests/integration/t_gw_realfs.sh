@@ -18,7 +18,6 @@ kind=${3:?usage: t_gw_realfs.sh NINEGATE NINEP sshfs|rclone}
 . "$(dirname "$0")/t_gw_lib.sh"
 
 E=$T_WORK/export
-mkdir -p "$E/docs/deep/er" "$E/empty dir"
 case $kind in
 sshfs)
 	command -v sshfs >/dev/null || skip "sshfs not found (Debian package sshfs)"
@@ -45,6 +44,7 @@ rclone)
 	;;
 esac
 
+mkdir -p "$E/docs/deep/er" "$E/empty dir"
 printf 'Hello through %s\n' "$kind" >"$E/hello.txt"
 printf 'space\n' >"$E/docs/with space.txt"
 printf 'utf-8\n' >"$E/docs/grüße 日本.txt"
