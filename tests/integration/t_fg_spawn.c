@@ -64,6 +64,21 @@ inspect_fds(pid_t pid)
 	ssize_t n;
 	int nfds = 0;
 
+	/* The shell's `echo >&2` saves fd 1 above 9 for a moment: look once
+	 * it has become `sleep` (bounded wait). */
+	snprintf(path, sizeof(path), "/proc/%d/comm", (int)pid);
+	for (int i = 0; i < 500; i++) {
+		char comm[32] = "";
+		FILE *f = fopen(path, "r");
+		if (f != NULL) {
+			if (fgets(comm, sizeof(comm), f) == NULL)
+				comm[0] = '\0';
+			fclose(f);
+		}
+		if (strncmp(comm, "sleep", 5) == 0)
+			break;
+		usleep(10 * 1000);
+	}
 	snprintf(dir, sizeof(dir), "/proc/%d/fd", (int)pid);
 	d = opendir(dir);
 	if (d == NULL)
