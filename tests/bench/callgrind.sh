@@ -19,7 +19,7 @@ while [ $# -gt 0 ]; do
 	case $1 in
 	--build) BUILD=$2; shift ;;
 	--keep) KEEP=$2; shift ;;
-	-h|--help) sed -n '3,15p' "$0"; exit 0 ;;
+	-h|--help) sed -n '3,14p' "$0"; exit 0 ;;
 	*) echo "callgrind.sh: unknown argument $1" >&2; exit 2 ;;
 	esac
 	shift

@@ -51,7 +51,7 @@ static const char *const mixed_order[] = {"read", "getattr", "stat", "readdir"};
 static const enum t_nb_wl mixed_wl[] = {
     T_NB_READ, T_NB_GETATTR, T_NB_STAT, T_NB_READDIR};
 
-/* ------------------------------------------------------------- helpers */
+/* ----------------------------------------------------- small pieces */
 
 static bool
 take(struct nb_conn *k, uint64_t *idx)

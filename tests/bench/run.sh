@@ -102,7 +102,7 @@ head -c "$SIZE" /dev/zero >"$EXP/big"
 head -c 256M /dev/zero >"$EXP/mid"
 
 # ------------------------------------------------------------- the servers
-declare -A ADDR ANAME CPU_PIDS
+declare -A ADDR ANAME CPU_PIDS SPID
 SERVERS=()
 
 start_ninegate() { # name, extra args...
@@ -116,7 +116,7 @@ start_ninegate() { # name, extra args...
 	ADDR[$name]="tcp:127.0.0.1:$port"
 	ANAME[$name]=""
 	CPU_PIDS[$name]="-p $pid -p $(pgrep -P "$pid" | head -1)"
-	eval "${name}_PID=$pid"
+	SPID[$name]=$pid
 }
 
 start_diod() { # name, extra args...
@@ -136,7 +136,7 @@ start_diod() { # name, extra args...
 start_ninegate ng --export "$EXP" || exit 1
 SERVERS+=(ng)
 # idle RSS: right after start, before any client
-read -r IDLE_RSS < <(awk '/VmRSS/ {print $2}' /proc/$ng_PID/status)
+read -r IDLE_RSS < <(awk '/VmRSS/ {print $2}' /proc/${SPID[ng]}/status)
 note "ninegate idle RSS after start: $IDLE_RSS KiB"
 if command -v diod >/dev/null; then
 	start_diod diod1 -t 1 && SERVERS+=(diod1)
@@ -149,6 +149,7 @@ fi
 # timeouts 0), built from libfuse3-dev's examples; else our own backend.
 PLL_SRC=/usr/share/doc/libfuse3-dev/examples/passthrough_ll.c
 KFUSE_WHAT=
+# shellcheck disable=SC2046 # pkg-config output is meant to split
 if [ -r "$PLL_SRC" ] && gcc -O2 "$PLL_SRC" $(pkg-config fuse3 --cflags --libs) \
 	-o "$WORK/passthrough_ll" 2>"$WORK/pll-build.log"; then
 	"$WORK/passthrough_ll" -f -o "source=$EXP,cache=never" "$MNT" \
@@ -230,22 +231,22 @@ for w in "${WORKLOADS[@]}"; do
 	for rep in $(seq "$REPS"); do
 		for srv in "${SERVERS[@]}"; do
 			[ "$srv" = kfuse ] && [ "$al" = - ] && continue
-			args=$a9
-			[ "$srv" = kfuse ] && args=$al
+			wargs=$a9
+			[ "$srv" = kfuse ] && wargs=$al
 			if [ "$name" = create ]; then
 				d=c.$srv.$rep
 				rm -rf "${EXP:?}/$d"; mkdir "$EXP/$d"
-				args=${args/NEWDIR/$d}
+				wargs=${wargs/NEWDIR/$d}
 			fi
 			# shellcheck disable=SC2086
-			run "$srv" "$name" "$rep" $args
+			run "$srv" "$name" "$rep" $wargs
 			rm -f "$EXP/w.bin"
 			[ "$name" = create ] && rm -rf "${EXP:?}/c.$srv.$rep"
 		done
 	done
 	note "$name done ($(($(date +%s) - T0)) s)"
 done
-read -r PEAK_RSS < <(awk '/VmHWM/ {print $2}' /proc/$ng_PID/status)
+read -r PEAK_RSS < <(awk '/VmHWM/ {print $2}' /proc/${SPID[ng]}/status)
 note "ninegate peak RSS over the run: $PEAK_RSS KiB"
 
 # ------------------------------------------ a client that stops reading
@@ -253,15 +254,15 @@ stall() { # label, ninegate args...
 	local label=$1 before during after
 	shift
 	start_ninegate st --export "$EXP" "$@" || return
-	before=$(awk '/VmRSS/ {print $2}' /proc/$st_PID/status)
-	out=$("$NB" -a "${ADDR[st]}" -p "$st_PID" -L stall -m 1M -d 2000 -t 3 \
+	before=$(awk '/VmRSS/ {print $2}' /proc/${SPID[st]}/status)
+	out=$("$NB" -a "${ADDR[st]}" -p "${SPID[st]}" -L stall -m 1M -d 2000 -t 3 \
 		stall big 2>&1 | tail -1)
 	sleep 1
-	after=$(awk '/VmRSS/ {print $2}' /proc/$st_PID/status)
+	after=$(awk '/VmRSS/ {print $2}' /proc/${SPID[st]}/status)
 	during=$(sed 's/.*pid0_hwm_kib=\([0-9]*\).*/\1/' <<<"$out")
 	echo "stall label=$label rss_before_kib=$before hwm_kib=$during rss_after_kib=$after treads_sent=$(sed 's/.*reqs=\([0-9]*\).*/\1/' <<<"$out")" >>"$RAW"
-	kill "$st_PID"
-	wait "$st_PID" 2>/dev/null
+	kill "${SPID[st]}"
+	wait "${SPID[st]}" 2>/dev/null
 }
 stall "defaults (--max-requests 256 --output-bound 4M)"
 stall "--max-requests 16 --output-bound 1048576" --max-requests 16 \
@@ -300,10 +301,10 @@ if [ "$SSHFS" = 1 ] && command -v sshfs >/dev/null && [ -n "$SFTP" ]; then
 		IFS='|' read -r name a9 al <<<"$w"
 		for rep in $(seq "$REPS"); do
 			for srv in "${SSH_SERVERS[@]}"; do
-				args=$a9
-				[ "$srv" = ksshfs ] && args=$al
+				wargs=$a9
+				[ "$srv" = ksshfs ] && wargs=$al
 				# shellcheck disable=SC2086
-				run "$srv" "$name" "$rep" $args
+				run "$srv" "$name" "$rep" $wargs
 				rm -f "$EXP/w.bin"
 			done
 		done
