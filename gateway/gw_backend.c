@@ -59,7 +59,13 @@ gw_backend_trace(void *arg, const char *line)
 	log_debug("fuse %s", line);
 }
 
+/* The trace hook only with --debug: a line is formatted per message. */
 static const struct fg_hooks hooks = {
+	.broken_cb = broken_cb,
+	.timer_cb = timer_hook,
+	.want_write_cb = want_write_hook,
+};
+static const struct fg_hooks hooks_traced = {
 	.broken_cb = broken_cb,
 	.timer_cb = timer_hook,
 	.want_write_cb = want_write_hook,
@@ -151,7 +157,8 @@ child_cb(evutil_socket_t fd, short what, void *arg)
 int
 gw_backend_attach(struct gw_server *srv, int fd, size_t sockbuf)
 {
-	srv->fs = fg_session_new(fd, sockbuf, &hooks, srv);
+	srv->fs = fg_session_new(fd, sockbuf,
+	    gw_log_level_max >= GW_LOG_DEBUG ? &hooks_traced : &hooks, srv);
 	if (!srv->fs)
 		return -ENOMEM;
 	srv->fg_rd_ev = event_new(srv->base, fd, EV_READ | EV_PERSIST,

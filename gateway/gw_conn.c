@@ -20,6 +20,7 @@
 
 static void read_cb(evutil_socket_t fd, short what, void *arg);
 static void write_cb(evutil_socket_t fd, short what, void *arg);
+static void flush_cb(evutil_socket_t fd, short what, void *arg);
 
 void
 gw_conn_warn_once(struct gw_conn *c, unsigned cause, const char *fmt, ...)
@@ -51,14 +52,16 @@ gw_conn_new(struct gw_server *srv, int in_fd, int out_fd, const char *peer,
 	c->out_fd = out_fd;
 	c->stdio = stdio;
 	c->msize = srv->opts->msize;
-	c->in = evbuffer_new();
+	c->ibuf = malloc(GW_INPUT_BUFFER);
 	c->out = evbuffer_new();
+	c->flush_ev = event_new(srv->base, -1, 0, flush_cb, c);
 	c->rd_ev = event_new(srv->base, in_fd, EV_READ | EV_PERSIST, read_cb, c);
 	c->wr_ev = event_new(srv->base, out_fd, EV_WRITE | EV_PERSIST, write_cb,
 	    c);
-	if (!c->in || !c->out || !c->rd_ev || !c->wr_ev) {
-		if (c->in)
-			evbuffer_free(c->in);
+	if (!c->ibuf || !c->out || !c->rd_ev || !c->wr_ev || !c->flush_ev) {
+		free(c->ibuf);
+		if (c->flush_ev)
+			event_free(c->flush_ev);
 		if (c->out)
 			evbuffer_free(c->out);
 		if (c->rd_ev)
@@ -85,6 +88,7 @@ gw_conn_close(struct gw_conn *c, const char *why)
 	log_verbose("%s: closed: %s", c->subject, why);
 	event_del(c->rd_ev);
 	event_del(c->wr_ev);
+	event_del(c->flush_ev);
 	c->reading = false;
 	gw_schedule_reap(c->srv);
 }
@@ -152,89 +156,168 @@ gw_conn_queue(struct gw_conn *c, const void *p, size_t len)
 		return;
 	if (len)
 		evbuffer_add(c->out, p, len);
-	if (evbuffer_get_length(c->out))
-		event_add(c->wr_ev, NULL);
+	/* Replies queued in one turn of the loop go out in one write, after
+	 * the callback that made them (flush_cb), without arming EV_WRITE
+	 * unless the socket is full. */
+	if (!c->flush_armed && evbuffer_get_length(c->out)) {
+		c->flush_armed = true;
+		event_active(c->flush_ev, EV_TIMEOUT, 0);
+	}
+}
+
+static void
+write_out(struct gw_conn *c)
+{
+	while (evbuffer_get_length(c->out)) {
+		int n = evbuffer_write(c->out, c->out_fd);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0 && errno != EAGAIN) {
+			gw_conn_close(c, strerror(errno));
+			return;
+		}
+		if (n <= 0) {
+			if (!event_pending(c->wr_ev, EV_WRITE, NULL))
+				event_add(c->wr_ev, NULL);
+			return;
+		}
+	}
+	if (event_pending(c->wr_ev, EV_WRITE, NULL))
+		event_del(c->wr_ev);
+	gw_conn_check_reading(c);
+}
+
+static void
+flush_cb(evutil_socket_t fd, short what, void *arg)
+{
+	struct gw_conn *c = arg;
+
+	(void)fd;
+	(void)what;
+	c->flush_armed = false;
+	if (c->state == GW_CONN_OPEN)
+		write_out(c);
 }
 
 static void
 write_cb(evutil_socket_t fd, short what, void *arg)
 {
-	struct gw_conn *c = arg;
-
+	(void)fd;
 	(void)what;
-	while (evbuffer_get_length(c->out)) {
-		int n = evbuffer_write(c->out, fd);
-		if (n < 0) {
-			if (errno == EAGAIN || errno == EINTR)
-				break;
-			gw_conn_close(c, strerror(errno));
-			return;
-		}
-		if (n == 0)
-			break;
-	}
-	if (!evbuffer_get_length(c->out))
-		event_del(c->wr_ev);
-	gw_conn_check_reading(c);
+	write_out(arg);
 }
 
-/* Take whole frames off the input buffer while the connection may read. */
+/*
+ * Input. Frames up to GW_INPUT_BUFFER bytes are read in batches into the
+ * connection's buffer and copied out one by one; a larger frame (a big
+ * Twrite) gets its own buffer, filled by reads of what is still missing,
+ * and is dispatched without a further copy.
+ */
 static void
-drain_frames(struct gw_conn *c)
+bad_size(struct gw_conn *c, uint32_t size)
 {
-	unsigned char hdr[4];
+	char why[128];
 
-	while (c->reading && c->state == GW_CONN_OPEN &&
-	    evbuffer_get_length(c->in) >= 4) {
-		evbuffer_copyout(c->in, hdr, 4);
-		uint32_t size = p9_frame_size(hdr);
+	snprintf(why, sizeof(why), "bad frame: size %u, must be %u..%u "
+	    "(msize)", size, P9_HDRSZ, c->msize);
+	gw_conn_close(c, why);
+}
+
+/* Dispatch the whole frames buffered, while the connection may read. */
+static void
+parse_input(struct gw_conn *c)
+{
+	while (c->reading && c->state == GW_CONN_OPEN && c->ilen >= 4 &&
+	    !c->big) {
+		uint32_t size = p9_frame_size(c->ibuf + c->ioff);
 		if (size < P9_HDRSZ || size > c->msize) {
-			char why[128];
-			snprintf(why, sizeof(why),
-			    "bad frame: size %u, must be %u..%u (msize)", size,
-			    P9_HDRSZ, c->msize);
-			gw_conn_close(c, why);
+			bad_size(c, size);
 			return;
 		}
-		if (evbuffer_get_length(c->in) < size)
-			return;
+		if (c->ilen < size && size <= GW_INPUT_BUFFER)
+			return;	/* the rest comes into the buffer */
 		void *frame = malloc(size);
 		if (!frame) {
 			gw_conn_close(c, "out of memory");
 			return;
 		}
-		evbuffer_remove(c->in, frame, size);
+		if (c->ilen < size) {
+			/* Larger than the buffer: the rest is read straight
+			 * into the frame. */
+			memcpy(frame, c->ibuf + c->ioff, c->ilen);
+			c->big = frame;
+			c->big_size = size;
+			c->big_len = (uint32_t)c->ilen;
+			c->ioff = c->ilen = 0;
+			return;
+		}
+		memcpy(frame, c->ibuf + c->ioff, size);
+		c->ioff += size;
+		c->ilen -= size;
 		gw_dispatch_frame(c, frame, size);
 		gw_conn_check_reading(c);
 	}
+	if (c->ilen == 0)
+		c->ioff = 0;
+}
+
+/* One read into the big frame or the buffer: >0, 0 at EOF, or -errno. */
+static ssize_t
+read_some(struct gw_conn *c)
+{
+	ssize_t n;
+
+	if (c->big) {
+		n = read(c->in_fd, c->big + c->big_len, c->big_size - c->big_len);
+		if (n > 0) {
+			c->big_len += (uint32_t)n;
+			if (c->big_len == c->big_size) {
+				void *frame = c->big;
+				c->big = NULL;
+				gw_dispatch_frame(c, frame, c->big_size);
+				gw_conn_check_reading(c);
+			}
+		}
+	} else {
+		if (c->ioff + c->ilen == GW_INPUT_BUFFER) {
+			memmove(c->ibuf, c->ibuf + c->ioff, c->ilen);
+			c->ioff = 0;
+		}
+		n = read(c->in_fd, c->ibuf + c->ioff + c->ilen,
+		    GW_INPUT_BUFFER - c->ioff - c->ilen);
+		if (n > 0)
+			c->ilen += (size_t)n;
+	}
+	return n < 0 ? -errno : n;
 }
 
 static void
 read_cb(evutil_socket_t fd, short what, void *arg)
 {
 	struct gw_conn *c = arg;
-	int n;
 
+	(void)fd;
 	(void)what;
-	if (c->state != GW_CONN_OPEN || !c->reading)
-		return;
-	/* Consume buffered frames first: a paused connection resumes here. */
-	drain_frames(c);
-	if (!c->reading || c->state != GW_CONN_OPEN)
-		goto out;
-	n = evbuffer_read(c->in, fd, (int)(c->msize + 4096));
-	if (n == 0) {
-		gw_conn_close(c, evbuffer_get_length(c->in) ?
-		    "peer closed mid-frame" : "peer closed");
-		goto out;
+	/* A bounded number of reads per wake-up keeps connections fair. */
+	for (int round = 0; round < 16; round++) {
+		parse_input(c);	/* first: a paused connection resumes here */
+		if (!c->reading || c->state != GW_CONN_OPEN)
+			break;
+		ssize_t n = read_some(c);
+		if (n == 0) {
+			gw_conn_close(c, c->ilen || c->big ?
+			    "peer closed mid-frame" : "peer closed");
+			break;
+		}
+		if (n == -EINTR)
+			continue;
+		if (n < 0) {
+			if (n != -EAGAIN)
+				gw_conn_close(c, strerror((int)-n));
+			break;
+		}
 	}
-	if (n < 0) {
-		if (errno != EAGAIN && errno != EINTR)
-			gw_conn_close(c, strerror(errno));
-		goto out;
-	}
-	drain_frames(c);
-out:
+	parse_input(c);
 	fg_session_flush(c->srv->fs);
 }
 
@@ -260,7 +343,9 @@ gw_conn_free(struct gw_conn *c)
 	srv->nconns--;
 	event_free(c->rd_ev);
 	event_free(c->wr_ev);
-	evbuffer_free(c->in);
+	event_free(c->flush_ev);
+	free(c->ibuf);
+	free(c->big);
 	evbuffer_free(c->out);
 	if (c->in_fd >= 0)
 		close(c->in_fd);

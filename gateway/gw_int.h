@@ -291,8 +291,13 @@ struct gw_conn {
 	char subject[96];		/* "conn 4 (tcp:127.0.0.1:51234)" */
 	enum gw_conn_state state;
 	int in_fd, out_fd;
-	struct event *rd_ev, *wr_ev;
-	struct evbuffer *in, *out;
+	struct event *rd_ev, *wr_ev, *flush_ev;
+	bool flush_armed;		/* flush_ev is active */
+	unsigned char *ibuf;		/* GW_INPUT_BUFFER bytes of input */
+	size_t ioff, ilen;		/* unparsed: ibuf[ioff, ioff + ilen) */
+	unsigned char *big;		/* a frame larger than ibuf, filling */
+	uint32_t big_size, big_len;
+	struct evbuffer *out;
 	bool reading;			/* rd_ev armed */
 	bool stdio;			/* exit when it closes */
 	uint32_t msize;

@@ -22,6 +22,10 @@
  * until they drain (backpressure); msize is added so one reply fits. */
 #define GW_OUTPUT_BOUND_DEFAULT (4u * 1024u * 1024u)
 
+/* Bytes of input a connection reads at once; larger frames are read into
+ * a buffer of their own. */
+#define GW_INPUT_BUFFER (64u * 1024u)
+
 /* --read-chunk: bytes per FUSE READ/WRITE a large Tread/Twrite is split
  * into (all in flight at once); capped by what INIT granted. */
 #define GW_CHUNK_DEFAULT (128u * 1024u)
