@@ -236,14 +236,14 @@ parse_input(struct gw_conn *c)
 		}
 		if (c->ilen < size && size <= GW_INPUT_BUFFER)
 			return;	/* the rest comes into the buffer */
-		void *frame = malloc(size);
-		if (!frame) {
-			gw_conn_close(c, "out of memory");
-			return;
-		}
 		if (c->ilen < size) {
 			/* Larger than the buffer: the rest is read straight
-			 * into the frame. */
+			 * into a frame buffer of its own. */
+			void *frame = malloc(size);
+			if (!frame) {
+				gw_conn_close(c, "out of memory");
+				return;
+			}
 			memcpy(frame, c->ibuf + c->ioff, c->ilen);
 			c->big = frame;
 			c->big_size = size;
@@ -251,10 +251,10 @@ parse_input(struct gw_conn *c)
 			c->ioff = c->ilen = 0;
 			return;
 		}
-		memcpy(frame, c->ibuf + c->ioff, size);
+		const unsigned char *bytes = c->ibuf + c->ioff;
 		c->ioff += size;
 		c->ilen -= size;
-		gw_dispatch_frame(c, frame, size);
+		gw_dispatch_frame(c, bytes, NULL, size);
 		gw_conn_check_reading(c);
 	}
 	if (c->ilen == 0)
@@ -274,7 +274,7 @@ read_some(struct gw_conn *c)
 			if (c->big_len == c->big_size) {
 				void *frame = c->big;
 				c->big = NULL;
-				gw_dispatch_frame(c, frame, c->big_size);
+				gw_dispatch_frame(c, NULL, frame, c->big_size);
 				gw_conn_check_reading(c);
 			}
 		}

@@ -99,12 +99,15 @@ msg_fids(const struct p9_msg *m, uint32_t *fid, uint32_t *newfid)
 }
 
 void
-gw_dispatch_frame(struct gw_conn *c, void *frame, size_t len)
+gw_dispatch_frame(struct gw_conn *c, const void *bytes, void *frame,
+    size_t len)
 {
 	struct gw_server *srv = c->srv;
 	struct p9_diag diag = { 0 };
 	unsigned dialect = c->dialect ? c->dialect : P9_V_2000L;
-	struct gw_req *r = calloc(1, sizeof(*r));
+	/* A frame that is not in a buffer of its own lives in the request's
+	 * allocation: one malloc per request. */
+	struct gw_req *r = calloc(1, sizeof(*r) + (frame ? 0 : len));
 	int err;
 
 	if (!r) {
@@ -113,14 +116,19 @@ gw_dispatch_frame(struct gw_conn *c, void *frame, size_t len)
 		return;
 	}
 	r->conn = c;
-	r->frame = frame;
+	if (frame) {
+		r->frame = frame;
+	} else {
+		memcpy(r->inline_frame, bytes, len);
+		frame = r->inline_frame;
+	}
 	err = p9_decode(frame, len, dialect, &r->msg, &diag);
 	r->tag = r->msg.tag;
 	if (gw_conn_find_req(c, r->tag)) {
 		char why[96];
 		snprintf(why, sizeof(why), "tag %u reused while in flight",
 		    r->tag);
-		free(frame);
+		free(r->frame);
 		free(r);
 		gw_conn_close(c, why);
 		return;

@@ -226,8 +226,8 @@ enum gw_req_state { GW_REQ_NEW, GW_REQ_SENT, GW_REQ_CANCELLED, GW_REQ_DONE };
 
 struct gw_req {
 	struct gw_conn *conn;
-	struct p9_msg msg;		/* the T-message; points into frame */
-	void *frame;			/* owned */
+	struct p9_msg msg;		/* the T-message; points into its frame */
+	void *frame;			/* owned, a large frame; else NULL */
 	uint16_t tag;
 	enum gw_req_state state;
 	struct fg_ctx ctx;		/* identity for FUSE headers */
@@ -249,6 +249,7 @@ struct gw_req {
 	struct gw_req *hnext;		/* tag hash chain */
 	struct gw_req *anext;		/* list of all requests of the conn */
 	struct gw_req **aprev;
+	unsigned char inline_frame[];	/* the frame, unless r->frame */
 };
 
 /* The three terminal calls (STYLE.md §6); req is invalid after each. */
@@ -409,8 +410,10 @@ struct gw_op {
 
 extern const struct gw_op gw_ops[256];
 
-/* Decode-and-go for one frame (owned by the call). */
-void gw_dispatch_frame(struct gw_conn *c, void *frame, size_t len);
+/* Decode-and-go for one frame: either bytes (copied) or frame (a buffer
+ * of its own, owned by the call). */
+void gw_dispatch_frame(struct gw_conn *c, const void *bytes, void *frame,
+    size_t len);
 
 /* operation start functions, per family file */
 gw_start_fn gw_op_version, gw_op_auth, gw_op_attach, gw_op_flush,

@@ -55,34 +55,42 @@ static bool
 queue_msg(struct gw_conn *c, struct p9_msg *m, void *const *bufs,
     const void *const *datas, const size_t *lens, size_t n)
 {
-	unsigned char head[P9_HDRSZ + 64];
-	struct evbuffer_iovec v;
-	ssize_t size, len;
-
-	size = p9_size(m, conn_dialect(c));
+	unsigned char small[4096];
+	unsigned dialect = conn_dialect(c);
 	/* Every reply strictly smaller than msize (DESIGN.md §3). */
-	if (size < 0 || (uint32_t)size >= c->msize)
-		return false;
+	uint32_t limit = c->msize - 1;
+	ssize_t len;
+
 	trace(c, m);
 	if (c->state != GW_CONN_OPEN) {
 		release_bufs(bufs, n);
 		return true;
 	}
 	if (n == 0) {
-		if (evbuffer_reserve_space(c->out, size, &v, 1) < 1)
-			return false;
-		len = p9_encode(m, conn_dialect(c), c->msize, v.iov_base,
-		    (size_t)size);
-		if (len != size)
-			return false;
-		v.iov_len = (size_t)len;
-		evbuffer_commit_space(c->out, &v, 1);
+		/* Most replies fit the stack buffer: encode once, no sizing
+		 * pass of its own. */
+		len = p9_encode(m, dialect, limit, small, sizeof(small));
+		if (len >= 0) {
+			evbuffer_add(c->out, small, (size_t)len);
+		} else {
+			struct evbuffer_iovec v;
+			ssize_t size = p9_size(m, dialect);
+			if (len != -EMSGSIZE || size < 0 ||
+			    (uint32_t)size > limit ||
+			    evbuffer_reserve_space(c->out, size, &v, 1) < 1)
+				return false;
+			len = p9_encode(m, dialect, limit, v.iov_base,
+			    (size_t)size);
+			if (len != size)
+				return false;
+			v.iov_len = (size_t)len;
+			evbuffer_commit_space(c->out, &v, 1);
+		}
 	} else {
-		len = p9_encode_head(m, conn_dialect(c), c->msize, head,
-		    sizeof(head));
+		len = p9_encode_head(m, dialect, limit, small, sizeof(small));
 		if (len < 0)
 			return false;
-		evbuffer_add(c->out, head, (size_t)len);
+		evbuffer_add(c->out, small, (size_t)len);
 		for (size_t i = 0; i < n; i++) {
 			if (!lens[i]) {
 				if (bufs[i])

@@ -10,6 +10,7 @@
  */
 #include "p9_int.h"
 
+#include <endian.h>
 #include <errno.h>
 #include <string.h>
 
@@ -66,14 +67,29 @@ need(struct p9_rd *c, size_t n)
 	return 0;
 }
 
+/* Little-endian loads; memcpy of a constant size compiles to one move. */
 static uint64_t
 le(const uint8_t *p, size_t n)
 {
-	uint64_t v = 0;
-
-	for (size_t i = n; i > 0; i--)
-		v = (v << 8) | p[i - 1];
-	return v;
+	switch (n) {
+	case 2: {
+		uint16_t v;
+		memcpy(&v, p, 2);
+		return le16toh(v);
+	}
+	case 4: {
+		uint32_t v;
+		memcpy(&v, p, 4);
+		return le32toh(v);
+	}
+	case 8: {
+		uint64_t v;
+		memcpy(&v, p, 8);
+		return le64toh(v);
+	}
+	default:
+		return p[0];
+	}
 }
 
 int
@@ -213,15 +229,37 @@ p9_wr_pos(const struct p9_wr *w)
 	return (size_t)(w->p - w->start);
 }
 
-static int
+static inline void
+store_le(uint8_t *p, uint64_t v, size_t n)
+{
+	switch (n) {
+	case 2: {
+		uint16_t x = htole16((uint16_t)v);
+		memcpy(p, &x, 2);
+		break;
+	}
+	case 4: {
+		uint32_t x = htole32((uint32_t)v);
+		memcpy(p, &x, 4);
+		break;
+	}
+	case 8: {
+		uint64_t x = htole64(v);
+		memcpy(p, &x, 8);
+		break;
+	}
+	default:
+		p[0] = (uint8_t)v;
+		break;
+	}
+}
+
+static inline int
 put_le(struct p9_wr *w, uint64_t v, size_t n)
 {
 	if (n > (size_t)(w->end - w->p))
 		return -EMSGSIZE;
-	for (size_t i = 0; i < n; i++) {
-		w->p[i] = (uint8_t)v;
-		v >>= 8;
-	}
+	store_le(w->p, v, n);
 	w->p += n;
 	return 0;
 }

@@ -329,10 +329,20 @@ int
 p9_rec_size(const struct p9_field *fields, size_t n, unsigned dialect,
     const void *base, bool head, uint64_t *size)
 {
+	/* Wire widths of U8..U64; everything else goes through size_field. */
+	static const uint8_t width[] = { [P9_K_U8] = 1, [P9_K_U16] = 2,
+		[P9_K_U32] = 4, [P9_K_U64] = 8 };
+
 	for (size_t i = 0; i < n; i++) {
-		if ((fields[i].dialects & dialect) == 0)
+		const struct p9_field *f = &fields[i];
+
+		if ((f->dialects & dialect) == 0)
 			continue;
-		if (size_field(&fields[i], dialect, base, head, size) != 0)
+		if (f->kind <= P9_K_U64)
+			*size += width[f->kind];
+		else if (f->kind == P9_K_QID)
+			*size += 13;
+		else if (size_field(f, dialect, base, head, size) != 0)
 			return -EINVAL;
 	}
 	return 0;
@@ -362,14 +372,23 @@ frame_sizes(
 	assert(p9_dialect_ok(dialect));
 	if (def == NULL)
 		return -EOPNOTSUPP;
-	*full = P9_HDRSZ;
 	*head = P9_HDRSZ;
-	if (p9_rec_size(def->fields, def->nfields, dialect, &m->tversion, false,
-	        full) != 0)
-		return -EINVAL;
 	if (p9_rec_size(def->fields, def->nfields, dialect, &m->tversion, true,
 	        head) != 0)
 		return -EINVAL;
+	/* The whole frame adds only the bytes of its DATA fields, which the
+	 * walk above has already checked. */
+	*full = *head;
+	for (size_t i = 0; i < def->nfields; i++) {
+		const struct p9_field *f = &def->fields[i];
+		uint32_t n;
+
+		if (f->kind != P9_K_DATA || (f->dialects & dialect) == 0)
+			continue;
+		memcpy(&n, (const uint8_t *)&m->tversion + f->count_off,
+		    sizeof(n));
+		*full += n;
+	}
 	if (*full > UINT32_MAX)
 		return -EMSGSIZE;
 	return 0;

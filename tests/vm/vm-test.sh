@@ -99,6 +99,7 @@ logdir=${logdir:-$work}
 mkdir -p "$logdir"
 console=$logdir/$name.console.log
 srvlog=$logdir/$name.server.log
+tfslog=$logdir/$name.testfs.log tfsreport=$logdir/$name.testfs.report
 spid=
 cleanup() {
 	if [ -n "$spid" ] && kill -0 "$spid" 2>/dev/null; then
@@ -143,9 +144,9 @@ ninegate-testfs)
 	else
 		block=slow:read:3000
 	fi
-	: >"$work/testfs.log"
+	: >"$tfslog"
 	backend=("$testfs" "--block=$block" "--interrupts=$interrupts"
-		"--log=$work/testfs.log" "--report=$work/testfs.report"
+		"--log=$tfslog" "--report=$tfsreport"
 		"--file=slow=slow file" "--file=other=other file" {})
 	runargs+=(--script "$here/guest-flush.sh" --env VMTEST_INTERRUPTS="$interrupts") ;;
 esac
@@ -214,10 +215,10 @@ testfs_report() {
 	local bpid _
 	bpid=$(awk '{print $1}' "/proc/$spid/task/$spid/children" 2>/dev/null || true)
 	[ -n "$bpid" ] || { echo "testfs is not running"; return 1; }
-	rm -f "$work/testfs.report"
+	rm -f "$tfsreport"
 	kill -USR1 "$bpid" || return 1
 	for _ in $(seq 1 100); do
-		[ -s "$work/testfs.report" ] && return 0
+		[ -s "$tfsreport" ] && return 0
 		sleep 0.05
 	done
 	echo "testfs wrote no report"
@@ -232,9 +233,9 @@ intr_check() {
 	testfs_report || return 1
 	reads=$(awk '$1 == "READ" { sub("unique=", "", $2); r[$2] = 1 }
 		$1 == "INTERRUPT" { sub("target=", "", $4); if ($4 in r) t[$4] = 1 }
-		END { n = 0; for (k in t) n++; print n }' "$work/testfs.log")
-	intrs=$(awk '$1 == "interrupts" { print $2 }' "$work/testfs.report")
-	eintr=$(awk '$1 == "eintr" { print $2 }' "$work/testfs.report")
+		END { n = 0; for (k in t) n++; print n }' "$tfslog")
+	intrs=$(awk '$1 == "interrupts" { print $2 }' "$tfsreport")
+	eintr=$(awk '$1 == "eintr" { print $2 }' "$tfsreport")
 	echo "READs interrupted: $reads, INTERRUPTs: $intrs, EINTR replies: $eintr"
 	if [ "$mode" = honour ]; then
 		[ "$reads" = "$kills" ] && [ "$eintr" = "$kills" ]
@@ -286,5 +287,6 @@ fi
 if [ $status != 0 ]; then
 	echo "# console log: $console"
 	[ -f "$srvlog" ] && echo "# server log: $srvlog"
+	[ "$server" = ninegate-testfs ] && echo "# testfs log and report: $tfslog $tfsreport"
 fi
 exit $status
