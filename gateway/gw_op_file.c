@@ -146,6 +146,18 @@ setattr_done(struct fg_req *fr, const struct fg_reply *rep, void *arg)
 	gw_req_reply(r, &m);
 }
 
+/* want is cur with only its set-user/group-ID bits taken away. */
+static bool
+kills_setid_only(uint32_t cur, uint32_t want)
+{
+	const uint32_t setid = S_ISUID | S_ISGID;
+
+	cur &= 07777;
+	want &= 07777;
+	return want != cur && (want & ~cur) == 0 &&
+	    ((cur ^ want) & ~setid) == 0;
+}
+
 void
 gw_op_setattr(struct gw_req *r)
 {
@@ -180,6 +192,13 @@ gw_op_setattr(struct gw_req *r)
 		in.valid |= FATTR_FH;
 		in.fh = f->fh;
 	}
+	/* The Linux client sends the VFS's "clear set-id bits" of a truncate
+	 * as a mode in the same Tsetattr. The backend's truncate clears them
+	 * itself, as a local one by this caller would; a mode change would
+	 * need an ownership a non-owner lacks (EPERM). */
+	if ((in.valid & FATTR_MODE) && (in.valid & FATTR_SIZE) &&
+	    kills_setid_only(f->node->attr.mode, t->mode))
+		in.valid &= ~(uint32_t)FATTR_MODE;
 	if (in.valid == 0) {
 		/* Only ctime: nothing a FUSE backend can set by itself. */
 		struct p9_msg m = { .type = P9_RSETATTR };

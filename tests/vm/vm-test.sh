@@ -249,7 +249,7 @@ while read -r _ _ kind path rest; do
 	fuse-interrupt)
 		got=$(intr_check "$path" "$rest" 2>&1) && st=0 || st=$?
 		echo "# testfs: $got"
-		hostcheck "testfs got FUSE_INTERRUPT for the READs ($path, $rest killed)" $st "$got" ;;
+		hostcheck "testfs got FUSE_INTERRUPT for the READs ($path, $rest killed)" "$st" "$got" ;;
 	content)
 		got=$(cat "$f" 2>&1 || true)
 		[ "$got" = "$rest" ]; hostcheck "$path contains '$rest'" $? "got '$got'" ;;
