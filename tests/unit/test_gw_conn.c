@@ -437,6 +437,42 @@ START_TEST(test_concurrent_open_ebadf)
 }
 END_TEST
 
+START_TEST(test_truncate_setid_mode_left_to_backend)
+{
+	struct p9_msg m = { 0 };
+	struct t_freq q;
+	struct fuse_setattr_in in;
+
+	t_walk1(2, 0, 1, "suid", 70, 0104777);
+	/* What the Linux client sends for a truncate by a non-owner: the
+	 * size and the mode without its set-user-ID bit. */
+	m.tsetattr.fid = 1;
+	m.tsetattr.valid = P9_SETATTR_SIZE | P9_SETATTR_MODE;
+	m.tsetattr.size = 1;
+	m.tsetattr.mode = 0777;
+	t_send(P9_TSETATTR, 3, &m);
+	t_fuse_expect(&q, FUSE_SETATTR);
+	memcpy(&in, q.body, sizeof(in));
+	ck_assert_uint_eq(in.valid, FATTR_SIZE);
+	struct fuse_attr_out a = { 0 };
+	a.attr.ino = 70;
+	a.attr.mode = 0100777;
+	t_fuse_reply(q.unique, 0, &a, sizeof(a));
+	t_expect(P9_RSETATTR, 3, NULL);
+	/* A real mode change with the size still goes through. */
+	memset(&m, 0, sizeof(m));
+	m.tsetattr.fid = 1;
+	m.tsetattr.valid = P9_SETATTR_SIZE | P9_SETATTR_MODE;
+	m.tsetattr.mode = 0700;
+	t_send(P9_TSETATTR, 4, &m);
+	t_fuse_expect(&q, FUSE_SETATTR);
+	memcpy(&in, q.body, sizeof(in));
+	ck_assert_uint_eq(in.valid, FATTR_SIZE | FATTR_MODE);
+	t_fuse_reply(q.unique, 0, &a, sizeof(a));
+	t_expect(P9_RSETATTR, 4, NULL);
+}
+END_TEST
+
 Suite *
 t_gw_conn_suite(void)
 {
@@ -457,6 +493,7 @@ t_gw_conn_suite(void)
 	tcase_add_test(tc, test_dialect_gating);
 	tcase_add_test(tc, test_read_split_and_short);
 	tcase_add_test(tc, test_getattr_from_lookup);
+	tcase_add_test(tc, test_truncate_setid_mode_left_to_backend);
 	tcase_add_test(tc, test_backend_broken_eio);
 	tcase_add_test(tc, test_backend_eof_stops_polling);
 	tcase_add_test(tc, test_remove_read_only_clunks);
