@@ -11,8 +11,9 @@
 #   SSHFS_OPTS="-o reconnect,ServerAliveInterval=15 -o IdentityFile=~/.ssh/vm"
 # A Linux guest then mounts it (see examples/vm-qemu.sh for the qemu side):
 #   mount -t 9p -o trans=tcp,port=564,version=9p2000.L,msize=1048576 10.0.2.100 /mnt
-# sshfs answers FUSE_INTERRUPT with ENOSYS: a flushed request waits for the
-# remote to finish it (add --flush-timeout SECS to bound that wait).
+# sshfs does not interrupt an SFTP request once sent: a flushed request
+# waits for the remote to finish it (add --flush-timeout SECS to bound that
+# wait, e.g. on a dead network).
 set -euo pipefail
 remote=${1:?usage: $0 user@host:/path [LISTEN]}
 listen=${2:-tcp:127.0.0.1:5640}

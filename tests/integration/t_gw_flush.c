@@ -36,7 +36,7 @@
  *                     Tflush): INTERRUPT sent, no answer while the lock is
  *                     held; the test unlocks: Rlock(SUCCESS), then the
  *                     three Rflush in order.
- *   enosys            --interrupts=enosys (as sshfs): the same, and a
+ *   enosys            --interrupts=enosys (no interrupts): the same, and a
  *                     second round gets no INTERRUPT at all.
  *   flush_timeout     --flush-timeout 1, interrupts ignored, a READ and a
  *                     CREATE that complete after 4 s: Rflush after about

@@ -9,7 +9,8 @@
  *
  *   honour   blocked ops wait until FUSE_INTERRUPT (then EINTR);
  *   ignore   testfs ignores interrupts, blocked ops finish after a delay;
- *   enosys   testfs answers FUSE_INTERRUPT with ENOSYS (as sshfs);
+ *   enosys   testfs answers FUSE_INTERRUPT with ENOSYS (a backend without
+ *            interrupts);
  *   timeout  --flush-timeout 1, interrupts ignored, READs, LOOKUPs and
  *            CREATEs that finish 1.5 s later, after their Rflush (their
  *            results must then be undone by the gateway).
