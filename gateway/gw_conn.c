@@ -8,6 +8,7 @@
  * It does not interpret messages; gw_dispatch.c does.
  */
 #include <errno.h>
+#include <malloc.h>
 #include <event2/buffer.h>
 #include <event2/event.h>
 #include <stdarg.h>
@@ -353,6 +354,9 @@ gw_conn_free(struct gw_conn *c)
 		close(c->out_fd);
 	bool stdio = c->stdio;
 	free(c);
+	/* A connection that moved a lot of data leaves freed buffers in the
+	 * heap; give them back. */
+	malloc_trim(0);
 	if (stdio)
 		gw_shutdown(srv, "the stdio connection ended");
 }
