@@ -22,6 +22,7 @@
 static void read_cb(evutil_socket_t fd, short what, void *arg);
 static void write_cb(evutil_socket_t fd, short what, void *arg);
 static void flush_cb(evutil_socket_t fd, short what, void *arg);
+static void close_if_done(struct gw_conn *c);
 
 void
 gw_conn_warn_once(struct gw_conn *c, unsigned cause, const char *fmt, ...)
@@ -126,6 +127,7 @@ gw_conn_req_ended(struct gw_conn *c, struct gw_req *r)
 	if (r->newfid)
 		gw_fid_put(c, r->newfid);
 	gw_conn_check_reading(c);
+	close_if_done(c);
 }
 
 void
@@ -136,7 +138,7 @@ gw_conn_check_reading(struct gw_conn *c)
 	    c->nreqs < srv->opts->max_requests &&
 	    evbuffer_get_length(c->out) + c->reserved <=
 		srv->opts->output_bound &&
-	    !c->version_wait;
+	    !c->in_eof;
 
 	if (want == c->reading)
 		return;
@@ -166,6 +168,14 @@ gw_conn_queue(struct gw_conn *c, const void *p, size_t len)
 	}
 }
 
+/* After the input ended: close once every answer is out. */
+static void
+close_if_done(struct gw_conn *c)
+{
+	if (c->in_eof && c->nreqs == 0 && !evbuffer_get_length(c->out))
+		gw_conn_close(c, "input ended, every request answered");
+}
+
 static void
 write_out(struct gw_conn *c)
 {
@@ -186,6 +196,7 @@ write_out(struct gw_conn *c)
 	if (event_pending(c->wr_ev, EV_WRITE, NULL))
 		event_del(c->wr_ev);
 	gw_conn_check_reading(c);
+	close_if_done(c);
 }
 
 static void
@@ -306,8 +317,17 @@ read_cb(evutil_socket_t fd, short what, void *arg)
 			break;
 		ssize_t n = read_some(c);
 		if (n == 0) {
-			gw_conn_close(c, c->ilen || c->big ?
-			    "peer closed mid-frame" : "peer closed");
+			if (c->ilen || c->big) {
+				gw_conn_close(c, "peer closed mid-frame");
+			} else if (c->in_fd != c->out_fd) {
+				/* stdio: the client may have sent all it had
+				 * and wait for the answers. */
+				c->in_eof = true;
+				gw_conn_check_reading(c);
+				close_if_done(c);
+			} else {
+				gw_conn_close(c, "peer closed");
+			}
 			break;
 		}
 		if (n == -EINTR)

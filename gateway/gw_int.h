@@ -303,7 +303,8 @@ struct gw_conn {
 	bool stdio;			/* exit when it closes */
 	uint32_t msize;
 	unsigned dialect;		/* 0 until Tversion */
-	struct gw_req *version_wait;	/* Tversion waiting for in-flight */
+	bool in_eof;			/* stdio input ended: answer what is
+					   in flight, then close */
 	/* tag table */
 	struct gw_req *tags[256];
 	struct gw_req *all;
