@@ -30,8 +30,12 @@ gw_fid_new(struct gw_conn *c, uint32_t fid, struct gw_fid **out)
 {
 	if (fid == P9_NOFID || gw_fid_get(c, fid))
 		return -EEXIST;
-	if (c->nfids >= c->srv->opts->max_fids)
+	if (c->nfids >= c->srv->opts->max_fids) {
+		gw_conn_warn_once(c, 1u << 5, "%u fids in use, limit %u "
+		    "(--max-fids): refusing new ones with EMFILE", c->nfids,
+		    c->srv->opts->max_fids);
 		return -EMFILE;
+	}
 	struct gw_fid *f = calloc(1, sizeof(*f));
 	if (!f)
 		return -ENOMEM;
