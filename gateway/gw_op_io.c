@@ -276,51 +276,99 @@ gw_op_write(struct gw_req *r)
 
 /* ------------------------------------------------------------ readdir */
 
-/* Bytes of dirents one Treaddir may return: the client's count, within
- * msize and one FUSE READDIR. */
-static uint32_t
-readdir_count(const struct gw_req *r)
-{
-	uint32_t count = gw_max_count(r->conn, r->msg.treaddir.count,
-	    P9_READDIRHDRSZ);
+/*
+ * Treaddir: READDIR chunks, one after another, re-encoded as 9P dirents
+ * until the client's count is nearly full or the directory ends — a large
+ * count is filled in one 9P round trip, not one per chunk. A FUSE dirent is
+ * never smaller than its 9P form, so a READDIR asked for the space left
+ * always fits.
+ */
+#define READDIR_FILL_MIN 1024u	/* space left below which we stop */
 
-	return count < r->conn->srv->chunk ? count : r->conn->srv->chunk;
+struct readdir_op {
+	uint32_t count;		/* bytes the Rreaddir may carry */
+	uint32_t used;
+	uint64_t next;		/* FUSE offset to read on from */
+	unsigned char buf[];
+};
+
+static void readdir_step(struct gw_req *r);
+
+static void
+readdir_reply(struct gw_req *r)
+{
+	struct readdir_op *d = r->op;
+	struct p9_msg m = { .type = P9_RREADDIR };
+
+	m.rreaddir.count = d->used;
+	m.rreaddir.data = d->buf;
+	gw_req_reply(r, &m);
 }
 
 static void
 readdir_done(struct fg_req *fr, const struct fg_reply *rep, void *arg)
 {
 	struct gw_req *r = arg;
-	uint32_t count = readdir_count(r);
-	unsigned char *out = r->op;
+	struct readdir_op *d = r->op;
+	bool cancelled = gw_req_fuse_done(r, fr);
 	struct fg_dirent_cur cur;
-	struct fg_dirent d;
-	size_t used = 0;
-	int e;
+	struct fg_dirent e;
+	unsigned n = 0;
+	int more;
 
-	(void)gw_req_fuse_done(r, fr);
 	if (rep->error) {
-		gw_req_end_error(r, rep->error);
+		/* Entries already gathered go out; the next Treaddir, from
+		 * their end, meets the error again. */
+		if (d->used)
+			readdir_reply(r);
+		else
+			gw_req_end_error(r, rep->error);
 		return;
 	}
 	fg_dirent_cur_init(&cur, rep->data, rep->len, false);
-	while ((e = fg_dirent_next(&cur, &d)) == 1) {
+	while ((more = fg_dirent_next(&cur, &e)) == 1) {
 		struct p9_qid q;
-		gw_qid_from_mode(&q, d.ino, d.type << 12);
-		ssize_t n = p9_dirent_put(out + used, count - used, &q, d.off,
-		    (uint8_t)d.type, d.name, d.name_len);
-		if (n < 0)
-			break;	/* the client asks again from the last offset */
-		used += (size_t)n;
+		gw_qid_from_mode(&q, e.ino, e.type << 12);
+		ssize_t len = p9_dirent_put(d->buf + d->used,
+		    d->count - d->used, &q, e.off, (uint8_t)e.type, e.name,
+		    e.name_len);
+		if (len < 0)
+			break;	/* cannot happen: see above; ask again later */
+		d->used += (uint32_t)len;
+		d->next = e.off;
+		n++;
 	}
-	if (e < 0) {
+	if (more < 0) {
 		gw_req_fail(r, -EIO);
 		return;
 	}
-	struct p9_msg m = { .type = P9_RREADDIR };
-	m.rreaddir.count = (uint32_t)used;
-	m.rreaddir.data = out;
-	gw_req_reply(r, &m);
+	if (n && more == 0 && !cancelled &&
+	    d->count - d->used >= READDIR_FILL_MIN) {
+		readdir_step(r);
+		return;
+	}
+	readdir_reply(r);
+}
+
+static void
+readdir_step(struct gw_req *r)
+{
+	struct readdir_op *d = r->op;
+	uint32_t size = d->count - d->used;
+	struct fuse_read_in in = {
+		.fh = r->fid->fh,
+		.offset = d->next,
+		.size = size < r->conn->srv->chunk ? size : r->conn->srv->chunk,
+	};
+	struct fg_op op = {
+		.opcode = FUSE_READDIR,
+		.nodeid = r->fid->node->nodeid,
+		.ctx = r->ctx,
+		.in = &in,
+		.in_len = sizeof(in),
+	};
+
+	gw_req_send(r, &op, readdir_done);
 }
 
 void
@@ -328,28 +376,20 @@ gw_op_readdir(struct gw_req *r)
 {
 	struct gw_fid *f = r->fid;
 	struct p9_treaddir *t = &r->msg.treaddir;
-	uint32_t count = readdir_count(r);
+	uint32_t count = gw_max_count(r->conn, t->count, P9_READDIRHDRSZ);
 
 	if (f->kind != GW_FID_NODE || !f->open || !f->is_dir) {
 		gw_req_fail(r, f->open ? -ENOTDIR : -EBADF);
 		return;
 	}
-	r->op = malloc(count ? count : 1);
-	if (!r->op) {
+	struct readdir_op *d = malloc(sizeof(*d) + count);
+	if (!d) {
 		gw_req_fail(r, -ENOMEM);
 		return;
 	}
-	struct fuse_read_in in = {
-		.fh = f->fh,
-		.offset = t->offset,
-		.size = count,
-	};
-	struct fg_op op = {
-		.opcode = FUSE_READDIR,
-		.nodeid = f->node->nodeid,
-		.ctx = r->ctx,
-		.in = &in,
-		.in_len = sizeof(in),
-	};
-	gw_req_send(r, &op, readdir_done);
+	d->count = count;
+	d->used = 0;
+	d->next = t->offset;
+	r->op = d;
+	readdir_step(r);
 }

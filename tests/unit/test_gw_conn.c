@@ -473,6 +473,61 @@ START_TEST(test_truncate_setid_mode_left_to_backend)
 }
 END_TEST
 
+/* A FUSE dirent: header, name, padding to 8. */
+static size_t
+put_fuse_dirent(unsigned char *p, uint64_t ino, uint64_t off,
+    const char *name)
+{
+	struct fuse_dirent d = { .ino = ino, .off = off,
+		.namelen = (uint32_t)strlen(name), .type = 8 };
+	size_t len = FUSE_DIRENT_SIZE(&d);
+
+	memset(p, 0, len);
+	memcpy(p, &d, sizeof(d));
+	memcpy(p + FUSE_NAME_OFFSET, name, d.namelen);
+	return len;
+}
+
+START_TEST(test_readdir_fills_count)
+{
+	struct p9_msg m = { 0 };
+	struct t_freq q;
+	struct fuse_read_in in;
+	unsigned char buf[256];
+	size_t len;
+
+	t_walk1(2, 0, 1, "d", 80, 040755);
+	m.tlopen.fid = 1;
+	t_send(P9_TLOPEN, 3, &m);
+	t_fuse_expect(&q, FUSE_OPENDIR);
+	struct fuse_open_out o = { .fh = 81 };
+	t_fuse_reply(q.unique, 0, &o, sizeof(o));
+	t_expect(P9_RLOPEN, 3, NULL);
+	/* One chunk of 4 KiB per READDIR; the client asks for 60000 bytes:
+	 * READDIRs go on from the last offset until the directory ends. */
+	t_gw.srv.chunk = 4096;
+	memset(&m, 0, sizeof(m));
+	m.treaddir.fid = 1;
+	m.treaddir.count = 60000;
+	t_send(P9_TREADDIR, 4, &m);
+	t_fuse_expect(&q, FUSE_READDIR);
+	memcpy(&in, q.body, sizeof(in));
+	ck_assert_uint_eq(in.offset, 0);
+	ck_assert_uint_eq(in.size, 4096);
+	len = put_fuse_dirent(buf, 90, 1, "one");
+	len += put_fuse_dirent(buf + len, 91, 2, "two");
+	t_fuse_reply(q.unique, 0, buf, len);
+	t_expect_nothing();
+	t_fuse_expect(&q, FUSE_READDIR);
+	memcpy(&in, q.body, sizeof(in));
+	ck_assert_uint_eq(in.offset, 2);
+	t_fuse_reply(q.unique, 0, NULL, 0);	/* the end */
+	t_expect(P9_RREADDIR, 4, &m);
+	/* two 9P dirents: qid[13] offset[8] type[1] name[2+n] */
+	ck_assert_uint_eq(m.rreaddir.count, (24 + 3) * 2);
+}
+END_TEST
+
 Suite *
 t_gw_conn_suite(void)
 {
@@ -494,6 +549,7 @@ t_gw_conn_suite(void)
 	tcase_add_test(tc, test_read_split_and_short);
 	tcase_add_test(tc, test_getattr_from_lookup);
 	tcase_add_test(tc, test_truncate_setid_mode_left_to_backend);
+	tcase_add_test(tc, test_readdir_fills_count);
 	tcase_add_test(tc, test_backend_broken_eio);
 	tcase_add_test(tc, test_backend_eof_stops_polling);
 	tcase_add_test(tc, test_remove_read_only_clunks);
