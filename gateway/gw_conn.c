@@ -153,12 +153,10 @@ gw_conn_check_reading(struct gw_conn *c)
 }
 
 void
-gw_conn_queue(struct gw_conn *c, const void *p, size_t len)
+gw_conn_queued(struct gw_conn *c)
 {
 	if (c->state != GW_CONN_OPEN)
 		return;
-	if (len)
-		evbuffer_add(c->out, p, len);
 	/* Replies queued in one turn of the loop go out in one write, after
 	 * the callback that made them (flush_cb), without arming EV_WRITE
 	 * unless the socket is full. */

@@ -35,7 +35,6 @@ enum gw_log_level {
 };
 extern int gw_log_level_max;	/* messages above it are dropped */
 
-void gw_log_open(int fd);
 void gw_log(enum gw_log_level lvl, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 #define log_error(...) gw_log(GW_LOG_ERROR, __VA_ARGS__)
@@ -145,7 +144,6 @@ void gw_node_removed(struct gw_server *srv, struct gw_node *dir,
     const char *name, size_t name_len);
 void gw_node_set_attr(struct gw_node *n, const struct fuse_attr *a,
     uint64_t valid, uint32_t valid_nsec);
-size_t gw_node_count(void);
 /* Bumped by every change made through the gateway: cached attributes are
  * used only while nothing changed since they were stored. */
 extern uint64_t gw_attr_gen;
@@ -276,7 +274,6 @@ void gw_req_end_error(struct gw_req *r, int err);
 
 /* ------------------------------------------------------------- flush */
 
-void gw_flush_handle(struct gw_req *r);
 /* Ending r: queue the Rflush of every Tflush waiting on it, in order. */
 void gw_flush_release(struct gw_req *r);
 /* Cancel r as a Tflush or a closing connection would. */
@@ -321,8 +318,8 @@ int gw_conn_new(struct gw_server *srv, int in_fd, int out_fd,
     const char *peer, bool stdio);
 /* Mark for closing; the reaper frees it outside any callback. */
 void gw_conn_close(struct gw_conn *c, const char *why);
-/* Queue an encoded reply (bytes copied). */
-void gw_conn_queue(struct gw_conn *c, const void *p, size_t len);
+/* Replies were added to c->out: have them written after this callback. */
+void gw_conn_queued(struct gw_conn *c);
 struct gw_req *gw_conn_find_req(struct gw_conn *c, uint16_t tag);
 /* A request ended: remove it from the tables, maybe resume reading. */
 void gw_conn_req_ended(struct gw_conn *c, struct gw_req *r);

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * Logging: one line per event on the log fd (stderr, opened before the
- * sandbox), prefixed with "ninegate: " and a level for warnings and errors.
+ * Logging: one line per event on stderr (fd 2, which the sandbox keeps),
+ * prefixed with "ninegate: " and a level for warnings and errors.
  * Callers start each line with its subject. Nothing else in the tree logs.
  * No timestamps: journald and terminals add their own.
  */
@@ -14,14 +14,6 @@
 #include "gw_int.h"
 
 int gw_log_level_max = GW_LOG_INFO;
-static int log_fd = 2;
-
-void
-gw_log_open(int fd)
-{
-	log_fd = fd;
-}
-
 static void
 vlog(enum gw_log_level lvl, const char *fmt, va_list ap)
 {
@@ -38,7 +30,7 @@ vlog(enum gw_log_level lvl, const char *fmt, va_list ap)
 		len = sizeof(line) - 2;
 	line[len++] = '\n';
 	/* One write per line, so lines from several processes don't mix. */
-	ssize_t w = write(log_fd, line, len);
+	ssize_t w = write(2, line, len);
 	(void)w;
 }
 

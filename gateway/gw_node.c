@@ -101,12 +101,6 @@ gw_node_get(uint64_t nodeid)
 	return NULL;
 }
 
-size_t
-gw_node_count(void)
-{
-	return nnodes;
-}
-
 uint64_t
 gw_now_ns(void)
 {

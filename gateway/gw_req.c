@@ -105,7 +105,7 @@ queue_msg(struct gw_conn *c, struct p9_msg *m, void *const *bufs,
 			}
 		}
 	}
-	gw_conn_queue(c, NULL, 0);
+	gw_conn_queued(c);
 	return true;
 }
 
